@@ -1,0 +1,192 @@
+//! Scores the classifier on `../shared/data` and the hand-labelled corpora in
+//! `tests/corpus/`, printing the figures the issues ask for beside the peers'.
+//!
+//! `cargo run --profile tools --features tools --bin evaluate`
+//!
+//! Sentiment figures are 5-fold cross-validated: each review is scored by a
+//! model trained without it (the same trainer and settings as the shipped
+//! model), so they estimate what unseen reviews get.
+
+use std::collections::BTreeMap;
+
+use reviewloop::classify::{classify, classify_with, read_review};
+use reviewloop::review::Review;
+use reviewloop::taxonomy::{Category, Risk, SentimentLabel};
+use reviewloop::text::detect_language;
+use reviewloop::tools::datasets::{SourceIndex, NEG, NEU, POS};
+use reviewloop::tools::metrics::{Confusion, LabelCounts};
+use reviewloop::tools::train::{examples, train, training_sets, Settings};
+
+const FOLDS: usize = 5;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("evaluate: {e}");
+        std::process::exit(2);
+    }
+}
+
+fn class_of(label: SentimentLabel) -> usize {
+    match label {
+        SentimentLabel::Negative => NEG,
+        SentimentLabel::Positive => POS,
+        SentimentLabel::Neutral | SentimentLabel::Mixed => NEU,
+    }
+}
+
+fn run() -> Result<(), String> {
+    let sets = training_sets()?;
+    let per_set = examples(&sets, None);
+    let settings = Settings::default();
+    let mut confusion: Vec<Confusion> = sets.iter().map(|_| Confusion::new(3)).collect();
+    let mut binary_right = vec![0usize; sets.len()];
+    for fold in 0..FOLDS {
+        let train_on: Vec<_> =
+            per_set.iter().flat_map(|ex| ex.iter().enumerate().filter(|(i, _)| i % FOLDS != fold).map(|(_, e)| e)).collect();
+        let model = train(&train_on, &settings);
+        for (s, (set, _)) in sets.iter().enumerate() {
+            for (_, item) in set.items.iter().enumerate().filter(|(i, _)| i % FOLDS == fold) {
+                let c = classify_with(&item.review, &model).map_err(|e| e.to_string())?;
+                confusion[s].add(item.class, class_of(c.sentiment.label));
+                let positive = c.sentiment.score > 0.0;
+                if positive == (item.class == POS) {
+                    binary_right[s] += 1;
+                }
+            }
+        }
+    }
+    println!("Sentiment ({FOLDS}-fold cross-validated; mixed counts as neutral)");
+    println!("{:<18} {:<34} {:>8} {:>8} {:>8}", "data", "figure", "ours", "VADER", "target");
+    for (s, (set, _)) in sets.iter().enumerate() {
+        let m = &confusion[s];
+        match set.name {
+            "womens_clothing" => {
+                println!("{:<18} {:<34} {:>8.3} {:>8} {:>8}", set.name, "3-class macro-F1", m.macro_f1(), "0.427", ">=0.62");
+                println!("{:<18} {:<34} {:>8.3} {:>8} {:>8}", set.name, "F1 finding unhappy (1-2 stars)", m.precision_recall_f1(NEG).2, "0.348", ">=0.60");
+            }
+            "vader_amazon" => {
+                println!("{:<18} {:<34} {:>8.3} {:>8} {:>8}", set.name, "3-class macro-F1", m.macro_f1(), "0.560", ">=0.65");
+            }
+            "uci_sentences" => {
+                let acc = binary_right[s] as f64 / set.items.len().max(1) as f64;
+                println!("{:<18} {:<34} {:>8.3} {:>8} {:>8}", set.name, "binary accuracy", acc, "0.831", ">=0.88");
+            }
+            _ => println!("{:<18} {:<34} {:>8.3} {:>8} {:>8}", set.name, "3-class macro-F1", m.macro_f1(), "-", "-"),
+        }
+    }
+    root_causes()?;
+    risks()?;
+    languages()?;
+    Ok(())
+}
+
+fn corpus(name: &str) -> Result<String, String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/").to_string() + name;
+    std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn root_causes() -> Result<(), String> {
+    let mut index = SourceIndex::new();
+    let mut counts: BTreeMap<Category, LabelCounts> = Category::ALL.iter().map(|c| (*c, LabelCounts::default())).collect();
+    let mut rows = 0;
+    for line in corpus("root_causes.tsv")?.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [source, reference, labels] = cols.as_slice() else { continue };
+        let review = index.review(source, reference)?;
+        if review.text.trim().is_empty() && review.title.is_none() {
+            continue;
+        }
+        rows += 1;
+        let truth: Vec<Category> = labels.split(',').filter_map(Category::from_id).collect();
+        let got: Vec<Category> = classify(&review).map_err(|e| e.to_string())?.categories.iter().map(|c| c.id).collect();
+        for (c, n) in counts.iter_mut() {
+            match (truth.contains(c), got.contains(c)) {
+                (true, true) => n.tp += 1,
+                (false, true) => n.fp += 1,
+                (true, false) => n.fn_ += 1,
+                (false, false) => {}
+            }
+        }
+    }
+    println!("\nRoot causes ({rows} hand-labelled reviews, tests/corpus/root_causes.tsv)");
+    println!("{:<24} {:>8} {:>10} {:>8} {:>8}", "category", "support", "precision", "recall", "F1");
+    let mut f1s = Vec::new();
+    for (c, n) in &counts {
+        println!("{:<24} {:>8} {:>10.3} {:>8.3} {:>8.3}", c.id(), n.support(), n.precision(), n.recall(), n.f1());
+        if n.support() >= 5 {
+            f1s.push(n.f1());
+        }
+    }
+    let macro_f1 = f1s.iter().sum::<f64>() / f1s.len().max(1) as f64;
+    println!("{:<24} {:>8} {:>10} {:>8} {:>8.3}   target >=0.75", "macro-F1 (support >= 5)", f1s.len(), "", "", macro_f1);
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct RiskCase {
+    id: String,
+    text: String,
+    rating: Option<f64>,
+    risks: Vec<String>,
+}
+
+fn risks() -> Result<(), String> {
+    let mut counts: BTreeMap<Risk, LabelCounts> = Risk::ALL.iter().map(|r| (*r, LabelCounts::default())).collect();
+    let (mut clean, mut clean_flagged) = (0, 0);
+    let verbose = std::env::var_os("VERBOSE").is_some();
+    for line in corpus("risks.jsonl")?.lines().filter(|l| !l.trim().is_empty()) {
+        let case: RiskCase = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let review = Review { id: Some(case.id.clone()), rating: case.rating, ..Review::from_text(case.text.clone()) };
+        let got: Vec<Risk> = classify(&review).map_err(|e| e.to_string())?.risks.iter().map(|r| r.id).collect();
+        let truth: Vec<Risk> = case.risks.iter().filter_map(|r| Risk::from_id(r)).collect();
+        if truth.is_empty() {
+            clean += 1;
+            clean_flagged += usize::from(!got.is_empty());
+        }
+        if verbose && truth != got {
+            println!("  {} want {:?} got {:?}: {}", case.id, truth, got, case.text);
+        }
+        for (r, n) in counts.iter_mut() {
+            match (truth.contains(r), got.contains(r)) {
+                (true, true) => n.tp += 1,
+                (false, true) => n.fp += 1,
+                (true, false) => n.fn_ += 1,
+                (false, false) => {}
+            }
+        }
+    }
+    println!("\nRisk flags (tests/corpus/risks.jsonl, written by us)");
+    println!("{:<16} {:>8} {:>10} {:>8}   target: recall >=0.9", "flag", "support", "precision", "recall");
+    for (r, n) in &counts {
+        println!("{:<16} {:>8} {:>10.3} {:>8.3}", r.id(), n.support(), n.precision(), n.recall());
+    }
+    println!("hard negatives flagged: {clean_flagged} of {clean}");
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageCase {
+    text: String,
+    language: String,
+}
+
+fn languages() -> Result<(), String> {
+    let (mut right, mut total, mut english_as_other, mut other_as_english) = (0, 0, 0, 0);
+    for line in corpus("languages.jsonl")?.lines().filter(|l| !l.trim().is_empty()) {
+        let case: LanguageCase = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let review = Review::from_text(case.text.clone());
+        let parts = read_review(&review);
+        let tokens: Vec<_> = parts.iter().flat_map(|p| p.tokens.clone()).collect();
+        let got = detect_language(&case.text, &tokens);
+        total += 1;
+        right += usize::from(got == case.language);
+        english_as_other += usize::from(case.language == "en" && got != "en");
+        other_as_english += usize::from(case.language != "en" && got == "en");
+        if std::env::var_os("VERBOSE").is_some() && got != case.language {
+            println!("  want {} got {got}: {}", case.language, case.text);
+        }
+    }
+    println!("\nLanguage (tests/corpus/languages.jsonl, written by us)");
+    println!("exact language: {right} of {total}; English misread as other: {english_as_other}; other misread as English: {other_as_english}");
+    Ok(())
+}

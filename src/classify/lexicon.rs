@@ -1,0 +1,241 @@
+//! Rule-based sentiment from word valences: what a lexicon scorer does, plus
+//! the cases plain lexicon scorers get wrong (negation, contrast, intensifiers,
+//! shouting). Its output is both evidence for the learned model and the clause
+//! scores that tell a mixed review from a plain one.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::text::{Token, TokenKind};
+
+/// How far back a negator or booster reaches, in words.
+const REACH: usize = 3;
+/// VADER's constants: a negated word keeps 74% of its strength, reversed;
+/// words in capitals gain 0.733.
+const NEGATED: f32 = -0.74;
+const SHOUTED: f32 = 0.733;
+
+pub struct Lexicon {
+    valence: HashMap<String, f32>,
+    negators: HashMap<String, ()>,
+    boosters: HashMap<String, f32>,
+    contrast: HashMap<String, ()>,
+}
+
+pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let mut lex = Lexicon {
+        valence: HashMap::new(),
+        negators: HashMap::new(),
+        boosters: HashMap::new(),
+        contrast: HashMap::new(),
+    };
+    for line in data_lines(include_str!("data/sentiment_lexicon.tsv")) {
+        let mut cols = line.split('\t');
+        if let (Some(word), Some(Ok(v))) = (cols.next(), cols.next().map(str::parse::<f32>)) {
+            lex.valence.insert(word.to_string(), v);
+        }
+    }
+    for line in data_lines(include_str!("data/modifiers.tsv")) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        match cols.as_slice() {
+            ["negator", w] => {
+                lex.negators.insert((*w).to_string(), ());
+            }
+            ["booster" | "dampener", w, amount] => {
+                if let Ok(a) = amount.parse() {
+                    lex.boosters.insert((*w).to_string(), a);
+                }
+            }
+            ["contrast", w] => {
+                lex.contrast.insert((*w).to_string(), ());
+            }
+            _ => {}
+        }
+    }
+    lex
+});
+
+/// Lines of a data file without comments or blanks.
+pub fn data_lines(file: &str) -> impl Iterator<Item = &str> {
+    file.lines().filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+impl Lexicon {
+    pub fn is_negator(&self, word: &str) -> bool {
+        self.negators.contains_key(word)
+    }
+    pub fn is_contrast(&self, word: &str) -> bool {
+        self.contrast.contains_key(word)
+    }
+    pub fn valence(&self, word: &str) -> Option<f32> {
+        self.valence.get(word).copied()
+    }
+}
+
+/// A stretch of text between clause marks or contrast words, with its feeling.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    /// Token index range.
+    pub tokens: std::ops::Range<usize>,
+    /// Sum of the adjusted valences of its words.
+    pub valence: f32,
+    /// Follows a contrast word ("but …"): the half that usually carries the verdict.
+    pub after_contrast: bool,
+}
+
+/// The lexicon's reading of one text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LexiconReading {
+    /// VADER-style normalised score in (-1, 1).
+    pub compound: f32,
+    pub positive: f32,
+    pub negative: f32,
+    pub clauses: Vec<Clause>,
+    /// Per token: inside the scope of a negator.
+    pub negated: Vec<bool>,
+    /// Per token: adjusted valence (0 when none).
+    pub valences: Vec<f32>,
+}
+
+pub fn read(tokens: &[Token]) -> LexiconReading {
+    let lex = &*LEXICON;
+    let n = tokens.len();
+    let mut negated = vec![false; n];
+    let mut valences = vec![0.0f32; n];
+    let words_shouted = tokens.iter().filter(|t| t.kind == TokenKind::Word).all(|t| t.shouted);
+
+    // Negation scope: the next REACH words after a negator, stopped by any break.
+    let mut scope = 0usize;
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            TokenKind::Word if lex.is_negator(&t.norm) => scope = REACH,
+            TokenKind::Word if lex.is_contrast(&t.norm) => scope = 0,
+            TokenKind::Word if scope > 0 => {
+                if let Some(flag) = negated.get_mut(i) {
+                    *flag = true;
+                }
+                scope -= 1;
+            }
+            TokenKind::ClauseEnd | TokenKind::Pause => scope = 0,
+            _ => {}
+        }
+    }
+
+    for (i, t) in tokens.iter().enumerate() {
+        let Some(mut v) = lex.valence(&t.norm) else { continue };
+        if lex.is_negator(&t.norm) {
+            continue; // "no", "nothing" act through what they negate
+        }
+        let sign = v.signum();
+        if t.shouted && !words_shouted {
+            v += sign * SHOUTED;
+        }
+        // Boosters just before the word, fading with distance.
+        let mut back = 0usize;
+        for prev in tokens[..i].iter().rev() {
+            if prev.kind != TokenKind::Word || back == REACH {
+                break;
+            }
+            if let Some(&b) = lex.boosters.get(prev.norm.as_str()) {
+                v += sign * b * (1.0 - 0.05 * back as f32);
+            }
+            back += 1;
+        }
+        if negated.get(i).copied().unwrap_or(false) {
+            v *= NEGATED;
+        }
+        if let Some(slot) = valences.get_mut(i) {
+            *slot = v;
+        }
+    }
+
+    let clauses = clauses(tokens);
+    // Contrast: what precedes "but" counts half, what follows half as much again.
+    let mut weighted = valences.clone();
+    for c in &clauses {
+        let factor = if c.after_contrast { 1.5 } else if followed_by_contrast(&clauses, c) { 0.5 } else { 1.0 };
+        for v in weighted.get_mut(c.tokens.clone()).into_iter().flatten() {
+            *v *= factor;
+        }
+    }
+    let mut sum: f32 = weighted.iter().sum();
+    let exclaims = tokens.iter().filter(|t| t.norm == "!").count().min(4) as f32;
+    if sum != 0.0 {
+        sum += sum.signum() * exclaims * 0.292;
+    }
+    let compound = sum / (sum * sum + 15.0).sqrt();
+    let positive = weighted.iter().filter(|v| **v > 0.0).sum();
+    let negative = -weighted.iter().filter(|v| **v < 0.0).sum::<f32>();
+    let clauses = clauses
+        .into_iter()
+        .map(|mut c| {
+            c.valence = valences.get(c.tokens.clone()).map_or(0.0, |v| v.iter().sum());
+            c
+        })
+        .collect();
+    LexiconReading { compound, positive, negative, clauses, negated, valences }
+}
+
+/// Splits at clause marks and contrast words.
+fn clauses(tokens: &[Token]) -> Vec<Clause> {
+    let lex = &*LEXICON;
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut after_contrast = false;
+    for (i, t) in tokens.iter().enumerate() {
+        let contrast = t.kind == TokenKind::Word && lex.is_contrast(&t.norm);
+        if t.kind == TokenKind::ClauseEnd || contrast {
+            if i > start {
+                out.push(Clause { tokens: start..i, valence: 0.0, after_contrast });
+            }
+            start = i + 1;
+            after_contrast = contrast;
+        }
+    }
+    if tokens.len() > start {
+        out.push(Clause { tokens: start..tokens.len(), valence: 0.0, after_contrast });
+    }
+    out
+}
+
+fn followed_by_contrast(clauses: &[Clause], c: &Clause) -> bool {
+    clauses.iter().any(|next| next.after_contrast && next.tokens.start == c.tokens.end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn compound(text: &str) -> f32 {
+        read(&tokenize(text)).compound
+    }
+
+    #[test]
+    fn negation_flips_the_words_it_reaches() {
+        assert!(compound("not bad at all") > 0.0);
+        assert!(compound("not good") < 0.0);
+        assert!(compound("it is good, not that I care") > 0.0);
+    }
+
+    #[test]
+    fn what_follows_but_weighs_more() {
+        let reading = read(&tokenize("I love the colour but the fabric is awful"));
+        assert!(reading.compound < 0.0, "{}", reading.compound);
+        assert_eq!(reading.clauses.len(), 2);
+        assert!(reading.clauses[0].valence > 0.0 && reading.clauses[1].valence < 0.0);
+    }
+
+    #[test]
+    fn boosters_and_capitals_strengthen() {
+        assert!(compound("really bad") < compound("bad"));
+        assert!(compound("it is BAD") < compound("it is bad"));
+    }
+
+    #[test]
+    fn lexicon_data_loads() {
+        assert!(LEXICON.valence.len() > 7000);
+        assert_eq!(LEXICON.valence("junk"), Some(-2.0));
+        assert!(LEXICON.is_negator("doesn't") && LEXICON.is_contrast("but"));
+    }
+}

@@ -1,0 +1,279 @@
+//! Classifying a review: sentiment, root causes, risk flags, priority, and
+//! the evidence behind each label (`shared/spec/taxonomy.md`).
+
+pub mod lexicon;
+pub mod rules;
+pub mod sentiment;
+
+use std::sync::LazyLock;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::review::Review;
+use crate::taxonomy::{Category, Priority, Risk, SentimentLabel};
+use crate::text::{detect_language, tokenize, Token, Utf16Offsets};
+use lexicon::LexiconReading;
+use rules::{Hit, RuleBook};
+use sentiment::{PartView, SentimentModel, SHIPPED_MODEL};
+
+pub static ROOT_CAUSES: LazyLock<RuleBook<Category>> =
+    LazyLock::new(|| RuleBook::load(include_str!("data/root_causes.tsv"), Category::from_id));
+pub static RISKS: LazyLock<RuleBook<Risk>> =
+    LazyLock::new(|| RuleBook::load(include_str!("data/risks.tsv"), Risk::from_id));
+
+/// A model probability this high overrides the other half of a mixed review.
+const CLEAR: f32 = 0.75;
+
+/// What the classifier says about one review.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Classification {
+    pub id: Option<String>,
+    pub language: String,
+    pub sentiment: Sentiment,
+    pub rating_mismatch: bool,
+    pub categories: Vec<CategoryLabel>,
+    pub risks: Vec<RiskLabel>,
+    pub priority: Priority,
+    pub needs_reply: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Sentiment {
+    pub label: SentimentLabel,
+    /// -1 (most negative) to 1 (most positive).
+    pub score: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CategoryLabel {
+    pub id: Category,
+    pub confidence: f32,
+    pub evidence: Vec<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RiskLabel {
+    pub id: Risk,
+    pub evidence: Vec<Span>,
+}
+
+/// Where evidence lies: UTF-16 offsets, so `text.slice(start, end)` in
+/// JavaScript is the evidence. Spans in the title say so in `field`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+}
+
+/// One part of a review (body or title), read once and shared by every stage.
+pub struct Part<'a> {
+    pub field: Option<&'static str>,
+    pub text: &'a str,
+    pub tokens: Vec<Token>,
+    pub reading: LexiconReading,
+    pub causes: Vec<Hit<Category>>,
+    pub risks: Vec<Hit<Risk>>,
+}
+
+impl<'a> Part<'a> {
+    fn read(text: &'a str, field: Option<&'static str>) -> Self {
+        let lower = text.to_ascii_lowercase(); // keeps byte offsets
+        let tokens = tokenize(text);
+        let reading = lexicon::read(&tokens);
+        let causes = ROOT_CAUSES.hits(text, &lower, &tokens, &reading);
+        let risks = RISKS.hits(text, &lower, &tokens, &reading);
+        Part { field, text, tokens, reading, causes, risks }
+    }
+
+    fn view(&self) -> PartView<'_> {
+        PartView {
+            tokens: &self.tokens,
+            reading: &self.reading,
+            complaints: self.causes.iter().filter(|h| !h.flags.weak).map(|h| h.weight).sum(),
+        }
+    }
+}
+
+/// Reads a review into its parts: the body, then the title when there is one.
+pub fn read_review(review: &Review) -> Vec<Part<'_>> {
+    let mut parts = vec![Part::read(&review.text, None)];
+    if let Some(title) = review.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        parts.push(Part::read(title, Some("title")));
+    }
+    parts
+}
+
+/// Classifies one review with the shipped model.
+pub fn classify(review: &Review) -> Result<Classification, Error> {
+    classify_with(review, &SHIPPED_MODEL)
+}
+
+/// Classifies one review with a given sentiment model (evaluation trains its own).
+pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classification, Error> {
+    review.validate()?;
+    let parts = read_review(review);
+    let language = match review.language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        Some(given) => given.to_ascii_lowercase(),
+        None => {
+            let all_tokens: Vec<Token> = parts.iter().flat_map(|p| p.tokens.iter().cloned()).collect();
+            let joined: String = parts.iter().map(|p| p.text).collect::<Vec<_>>().join(" ");
+            detect_language(&joined, &all_tokens).to_string()
+        }
+    };
+    let english = language == "en" || language.starts_with("en-");
+
+    let sentiment = if english { read_sentiment(&parts, model) } else { sentiment_from_rating(review.rating) };
+    let rating_mismatch = review.rating.is_some_and(|r| {
+        (r >= 4.0 && sentiment.label == SentimentLabel::Negative && sentiment.score <= -0.4)
+            || (r <= 2.0 && sentiment.label == SentimentLabel::Positive && sentiment.score >= 0.4)
+    });
+
+    let categories = if english { categories(&parts, sentiment) } else { Vec::new() };
+    let risks = risks(&parts, english);
+    let not_received = parts.iter().flat_map(|p| &p.causes).any(|h| h.flags.not_received);
+    let priority = priority(sentiment.label, &categories, &risks, not_received);
+    let needs_reply = matches!(sentiment.label, SentimentLabel::Negative | SentimentLabel::Mixed)
+        || risks.iter().any(|(r, _, _)| *r != Risk::PersonalData)
+        || (sentiment.label == SentimentLabel::Neutral && review.text.contains('?'));
+
+    Ok(Classification {
+        id: review.id.clone(),
+        language,
+        sentiment,
+        rating_mismatch,
+        categories: to_utf16(review, categories),
+        risks: to_utf16(review, risks),
+        priority,
+        needs_reply,
+    })
+}
+
+/// The model's three-way reading, then mixed when both halves are real.
+pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
+    let views: Vec<PartView> = parts.iter().map(Part::view).collect();
+    let features = sentiment::features(&views, None);
+    let [neg, neu, pos] = model.predict(&features);
+    let score = (pos - neg).clamp(-1.0, 1.0);
+    let praise = parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= 1.5);
+    let complaint = parts.iter().any(|p| {
+        p.causes.iter().any(|h| !h.flags.weak) || p.reading.clauses.iter().any(|c| c.valence <= -1.0)
+    });
+    let label = if neg >= neu && neg >= pos {
+        if praise && neg < CLEAR && !(pos < 0.1) { SentimentLabel::Mixed } else { SentimentLabel::Negative }
+    } else if pos >= neu {
+        if complaint && pos < CLEAR && neg > 0.15 { SentimentLabel::Mixed } else { SentimentLabel::Positive }
+    } else if praise && complaint {
+        SentimentLabel::Mixed
+    } else {
+        SentimentLabel::Neutral
+    };
+    Sentiment { label, score }
+}
+
+/// Outside English the text is not read for feelings: the stars speak.
+fn sentiment_from_rating(rating: Option<f64>) -> Sentiment {
+    match rating {
+        Some(r) => {
+            let score = ((r as f32 - 3.0) / 2.0).clamp(-1.0, 1.0);
+            let label = if r < 2.5 {
+                SentimentLabel::Negative
+            } else if r < 3.5 {
+                SentimentLabel::Neutral
+            } else {
+                SentimentLabel::Positive
+            };
+            Sentiment { label, score }
+        }
+        None => Sentiment { label: SentimentLabel::Neutral, score: 0.0 },
+    }
+}
+
+/// Evidence spans in bytes, grouped per label, before UTF-16 conversion.
+type Grouped<L> = Vec<(L, f32, Vec<(Option<&'static str>, usize, usize)>)>;
+
+fn group<L: Copy + PartialEq + Ord>(parts: &[Part], hits: impl Fn(&Part) -> Vec<Hit<L>>) -> Grouped<L> {
+    let mut out: Grouped<L> = Vec::new();
+    for part in parts {
+        for h in hits(part) {
+            let span = (part.field, h.start, h.end);
+            match out.iter_mut().find(|(l, _, _)| *l == h.label) {
+                Some((_, miss, spans)) => {
+                    *miss *= 1.0 - h.weight;
+                    spans.push(span);
+                }
+                None => out.push((h.label, 1.0 - h.weight, vec![span])),
+            }
+        }
+    }
+    for (_, _, spans) in &mut out {
+        spans.sort_unstable();
+        spans.dedup();
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn categories(parts: &[Part], sentiment: Sentiment) -> Grouped<Category> {
+    group(parts, |p| p.causes.clone())
+        .into_iter()
+        .map(|(c, miss, spans)| (c, 1.0 - miss, spans))
+        // A glowing review's passing remark is not a complaint.
+        .filter(|(_, confidence, _)| sentiment.label != SentimentLabel::Positive || *confidence >= 0.7 || sentiment.score < 0.5)
+        .collect()
+}
+
+fn risks(parts: &[Part], english: bool) -> Grouped<Risk> {
+    group(parts, |p| p.risks.iter().filter(|h| english || h.label == Risk::PersonalData).copied().collect())
+}
+
+fn priority(label: SentimentLabel, categories: &Grouped<Category>, risks: &Grouped<Risk>, not_received: bool) -> Priority {
+    if risks.iter().any(|(r, _, _)| r.is_urgent()) {
+        return Priority::Urgent;
+    }
+    let at_stake = categories.iter().any(|(c, _, _)| {
+        matches!(c, Category::Refund | Category::Billing | Category::WrongOrMissingItem | Category::DamagedInTransit)
+            || (*c == Category::DeliveryDelay && not_received)
+    });
+    match label {
+        SentimentLabel::Negative if at_stake => Priority::High,
+        SentimentLabel::Negative | SentimentLabel::Mixed => Priority::Normal,
+        SentimentLabel::Neutral | SentimentLabel::Positive => Priority::Low,
+    }
+}
+
+/// Labels whose evidence is converted to UTF-16 offsets of their own field.
+trait FromGrouped<L> {
+    fn from_grouped(label: L, confidence: f32, evidence: Vec<Span>) -> Self;
+}
+impl FromGrouped<Category> for CategoryLabel {
+    fn from_grouped(id: Category, confidence: f32, evidence: Vec<Span>) -> Self {
+        CategoryLabel { id, confidence: (confidence * 100.0).round() / 100.0, evidence }
+    }
+}
+impl FromGrouped<Risk> for RiskLabel {
+    fn from_grouped(id: Risk, _: f32, evidence: Vec<Span>) -> Self {
+        RiskLabel { id, evidence }
+    }
+}
+
+fn to_utf16<L, T: FromGrouped<L>>(review: &Review, grouped: Grouped<L>) -> Vec<T> {
+    let body = Utf16Offsets::new(&review.text);
+    let title = review.title.as_deref().map(Utf16Offsets::new);
+    grouped
+        .into_iter()
+        .map(|(label, confidence, spans)| {
+            let evidence = spans
+                .into_iter()
+                .map(|(field, start, end)| {
+                    let map = if field.is_some() { title.as_ref().unwrap_or(&body) } else { &body };
+                    Span { start: map.utf16(start), end: map.utf16(end), field }
+                })
+                .collect();
+            T::from_grouped(label, confidence, evidence)
+        })
+        .collect()
+}

@@ -1,0 +1,87 @@
+//! A customer's review as merchants' platforms export it (`shared/spec/interfaces.md`).
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// The longest review text accepted in one call. A 1 MB review classifies in
+/// tens of milliseconds; beyond this the caller is almost certainly sending
+/// something that is not a review.
+pub const MAX_TEXT_BYTES: usize = 2 * 1_048_576;
+
+/// One review. Only `text` is required; the rest is context the host may have.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Review {
+    /// The host's id, echoed in the classification. Strings or numbers.
+    #[serde(default, deserialize_with = "id_as_string")]
+    pub id: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Stars, 1 to 5; fractional values (4.5) are accepted.
+    #[serde(default)]
+    pub rating: Option<f64>,
+    /// The language the host already knows (ISO 639-1), trusted over detection.
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub product: Option<String>,
+    #[serde(default)]
+    pub sku: Option<String>,
+    #[serde(default)]
+    pub variant: Option<String>,
+    #[serde(default)]
+    pub carrier: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub warehouse: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub platform: Option<String>,
+}
+
+impl Review {
+    /// A review with just a text, as tests and tools make them.
+    pub fn from_text(text: impl Into<String>) -> Self {
+        Review { text: text.into(), ..Review::default() }
+    }
+
+    /// Checks what the classifier relies on; a refused review gets a clear error.
+    pub fn validate(&self) -> Result<(), Error> {
+        let title_len = self.title.as_deref().map_or(0, str::len);
+        if self.text.len() + title_len > MAX_TEXT_BYTES {
+            return Err(Error::TextTooLong { bytes: self.text.len() + title_len, limit: MAX_TEXT_BYTES });
+        }
+        let has_title = self.title.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if self.text.trim().is_empty() && !has_title {
+            return Err(Error::EmptyText);
+        }
+        if let Some(r) = self.rating {
+            if !(1.0..=5.0).contains(&r) {
+                return Err(Error::RatingOutOfRange(r));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Platforms export ids as strings or numbers; both become strings.
+fn id_as_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(f64),
+    }
+    Ok(match Option::<Id>::deserialize(d)? {
+        Some(Id::Text(s)) => Some(s),
+        Some(Id::Number(n)) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(format!("{}", n as i64)),
+        Some(Id::Number(n)) => Some(n.to_string()),
+        None => None,
+    })
+}
