@@ -43,13 +43,13 @@ pub struct Classification {
 pub struct Sentiment {
     pub label: SentimentLabel,
     /// -1 (most negative) to 1 (most positive).
-    pub score: f32,
+    pub score: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CategoryLabel {
     pub id: Category,
-    pub confidence: f32,
+    pub confidence: f64,
     pub evidence: Vec<Span>,
 }
 
@@ -84,7 +84,7 @@ impl<'a> Part<'a> {
         let lower = text.to_ascii_lowercase(); // keeps byte offsets
         let tokens = tokenize(text);
         let reading = lexicon::read(&tokens);
-        let causes = ROOT_CAUSES.hits(text, &lower, &tokens, &reading);
+        let causes = outranked_removed(ROOT_CAUSES.hits(text, &lower, &tokens, &reading));
         let risks = RISKS.hits(text, &lower, &tokens, &reading);
         Part { field, text, tokens, reading, causes, risks }
     }
@@ -96,6 +96,24 @@ impl<'a> Part<'a> {
             complaints: self.causes.iter().filter(|h| !h.flags.weak).map(|h| h.weight).sum(),
         }
     }
+}
+
+/// Drops a match that lies inside a longer match of another category at least
+/// as sure: "broken" (quality) inside "arrived broken" (damaged in transit),
+/// "still waiting for my" (delivery) inside "still waiting for my refund".
+fn outranked_removed(hits: Vec<Hit<Category>>) -> Vec<Hit<Category>> {
+    hits.iter()
+        .filter(|h| {
+            !hits.iter().any(|o| {
+                o.label != h.label
+                    && o.weight >= h.weight
+                    && o.start <= h.start
+                    && h.end <= o.end
+                    && o.end - o.start > h.end - h.start
+            })
+        })
+        .copied()
+        .collect()
 }
 
 /// Reads a review into its parts: the body, then the title when there is one.
@@ -157,7 +175,7 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     let views: Vec<PartView> = parts.iter().map(Part::view).collect();
     let features = sentiment::features(&views, None);
     let [neg, neu, pos] = model.predict(&features);
-    let score = (pos - neg).clamp(-1.0, 1.0);
+    let score = round2((pos - neg).clamp(-1.0, 1.0));
     let praise = parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= 1.5);
     let complaint = parts.iter().any(|p| {
         p.causes.iter().any(|h| !h.flags.weak) || p.reading.clauses.iter().any(|c| c.valence <= -1.0)
@@ -178,7 +196,7 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
 fn sentiment_from_rating(rating: Option<f64>) -> Sentiment {
     match rating {
         Some(r) => {
-            let score = ((r as f32 - 3.0) / 2.0).clamp(-1.0, 1.0);
+            let score = ((r - 3.0) / 2.0).clamp(-1.0, 1.0);
             let label = if r < 2.5 {
                 SentimentLabel::Negative
             } else if r < 3.5 {
@@ -211,7 +229,14 @@ fn group<L: Copy + PartialEq + Ord>(parts: &[Part], hits: impl Fn(&Part) -> Vec<
     }
     for (_, _, spans) in &mut out {
         spans.sort_unstable();
-        spans.dedup();
+        // Overlapping matches of one label are one piece of evidence.
+        spans.dedup_by(|next, kept| {
+            let overlap = next.0 == kept.0 && next.1 < kept.2;
+            if overlap {
+                kept.2 = kept.2.max(next.2);
+            }
+            overlap
+        });
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
@@ -245,13 +270,18 @@ fn priority(label: SentimentLabel, categories: &Grouped<Category>, risks: &Group
     }
 }
 
+/// Two decimals are all a confidence or a score means.
+fn round2(x: f32) -> f64 {
+    (f64::from(x) * 100.0).round() / 100.0
+}
+
 /// Labels whose evidence is converted to UTF-16 offsets of their own field.
 trait FromGrouped<L> {
     fn from_grouped(label: L, confidence: f32, evidence: Vec<Span>) -> Self;
 }
 impl FromGrouped<Category> for CategoryLabel {
     fn from_grouped(id: Category, confidence: f32, evidence: Vec<Span>) -> Self {
-        CategoryLabel { id, confidence: (confidence * 100.0).round() / 100.0, evidence }
+        CategoryLabel { id, confidence: round2(confidence), evidence }
     }
 }
 impl FromGrouped<Risk> for RiskLabel {

@@ -23,7 +23,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { epochs: 10, rate: 0.2, l2: 2e-5, min_count: 3, prune: 0.08 }
+        Settings { epochs: 10, rate: 0.2, l2: 2e-5, min_count: 5, prune: 0.25 }
     }
 }
 
