@@ -9,6 +9,7 @@
 
 pub mod classify;
 pub mod error;
+pub mod fast_hash;
 pub mod review;
 pub mod taxonomy;
 pub mod text;

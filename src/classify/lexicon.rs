@@ -3,9 +3,9 @@
 //! shouting). Its output is both evidence for the learned model and the clause
 //! scores that tell a mixed review from a plain one.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use crate::fast_hash::FastMap;
 use crate::text::{Token, TokenKind};
 
 /// How far back a negator or booster reaches, in words.
@@ -16,18 +16,18 @@ const NEGATED: f32 = -0.74;
 const SHOUTED: f32 = 0.733;
 
 pub struct Lexicon {
-    valence: HashMap<String, f32>,
-    negators: HashMap<String, ()>,
-    boosters: HashMap<String, f32>,
-    contrast: HashMap<String, ()>,
+    valence: FastMap<String, f32>,
+    negators: FastMap<String, ()>,
+    boosters: FastMap<String, f32>,
+    contrast: FastMap<String, ()>,
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut lex = Lexicon {
-        valence: HashMap::new(),
-        negators: HashMap::new(),
-        boosters: HashMap::new(),
-        contrast: HashMap::new(),
+        valence: FastMap::default(),
+        negators: FastMap::default(),
+        boosters: FastMap::default(),
+        contrast: FastMap::default(),
     };
     for line in data_lines(include_str!("data/sentiment_lexicon.tsv")) {
         let mut cols = line.split('\t');

@@ -8,9 +8,12 @@
 //!
 //! Patterns run on the text in ASCII lower case, so they are written in lower case.
 
-use regex::{Regex, RegexSet};
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
 
 use super::lexicon::{data_lines, LexiconReading, LEXICON};
+use crate::fast_hash::FastMap;
 use crate::text::{Token, TokenKind};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,17 +28,44 @@ pub struct Rule<L> {
     pub label: L,
     pub weight: f32,
     pub flags: Flags,
-    pub regex: Regex,
+    pub pattern: String,
+    /// Compiled on the rule's first candidate review: most rules are rarely
+    /// needed, and compiling them all would cost more than a typical session.
+    regex: OnceLock<Option<Regex>>,
 }
 
-/// A compiled rule file.
+impl<L> Rule<L> {
+    fn regex(&self) -> Option<&Regex> {
+        self.regex.get_or_init(|| Regex::new(&self.pattern).ok()).as_ref()
+    }
+}
+
+/// A compiled rule file. Each rule is indexed by the words its matches can
+/// start with (read off the pattern's literal prefixes), so a review only runs
+/// the few rules whose first word it contains.
 pub struct RuleBook<L> {
     rules: Vec<Rule<L>>,
-    /// Rules matched on lower-cased text, then on the original text.
-    lower: (RegexSet, Vec<usize>),
-    exact: (RegexSet, Vec<usize>),
+    /// Whole first word -> rules.
+    by_word: FastMap<&'static str, Vec<usize>>,
+    /// First-word prefix (a literal cut short) -> rules, and the prefix lengths in use.
+    by_prefix: FastMap<&'static str, Vec<usize>>,
+    prefix_lengths: Vec<usize>,
+    /// Rules whose matches can start anywhere (emails, phone numbers): always run.
+    always: Vec<usize>,
+    /// Per rule: words of which one must also be in the text (its other end).
+    also: Vec<&'static [&'static str]>,
     /// Lines that failed to load, for the data test; empty in a good build.
     pub problems: Vec<String>,
+}
+
+// Each rule's anchors are read off its pattern at build time by `build.rs`:
+// (pattern, whole words, word starts, words that must also be present).
+include!(concat!(env!("OUT_DIR"), "/rule_anchors.rs"));
+
+type Anchors = (&'static [&'static str], &'static [&'static str], &'static [&'static str]);
+
+fn anchors(pattern: &str) -> Option<Anchors> {
+    RULE_ANCHORS.iter().find(|(p, ..)| *p == pattern).map(|(_, w, s, f)| (*w, *s, *f))
 }
 
 /// One rule matching at one place.
@@ -49,22 +79,29 @@ pub struct Hit<L> {
     pub end: usize,
 }
 
-impl<L: Copy> RuleBook<L> {
+impl<L: Copy + PartialEq> RuleBook<L> {
     pub fn load(file: &str, parse_label: impl Fn(&str) -> Option<L>) -> Self {
-        let mut rules = Vec::new();
-        let mut problems = Vec::new();
+        let mut book = RuleBook {
+            rules: Vec::new(),
+            by_word: FastMap::default(),
+            by_prefix: FastMap::default(),
+            prefix_lengths: Vec::new(),
+            always: Vec::new(),
+            also: Vec::new(),
+            problems: Vec::new(),
+        };
         for line in data_lines(file) {
             let cols: Vec<&str> = line.splitn(4, '\t').collect();
             let [label, weight, flags, pattern] = cols.as_slice() else {
-                problems.push(format!("not four columns: {line}"));
+                book.problems.push(format!("not four columns: {line}"));
                 continue;
             };
             let Some(label) = parse_label(label) else {
-                problems.push(format!("unknown label: {line}"));
+                book.problems.push(format!("unknown label: {line}"));
                 continue;
             };
             let Ok(weight) = weight.parse::<f32>() else {
-                problems.push(format!("bad weight: {line}"));
+                book.problems.push(format!("bad weight: {line}"));
                 continue;
             };
             let mut f = Flags::default();
@@ -74,22 +111,67 @@ impl<L: Copy> RuleBook<L> {
                     "exact" => f.exact = true,
                     "not_received" => f.not_received = true,
                     "negation_ok" => f.negation_ok = true,
-                    other => problems.push(format!("unknown flag {other}: {line}")),
+                    other => book.problems.push(format!("unknown flag {other}: {line}")),
                 }
             }
-            match Regex::new(pattern) {
-                Ok(regex) => rules.push(Rule { label, weight, flags: f, regex }),
-                Err(e) => problems.push(format!("bad pattern ({e}): {line}")),
+            // ASCII word boundaries and classes: review English is ASCII where it
+            // matters, and Unicode classes make the automata many times bigger.
+            let pattern = format!("(?-u){pattern}");
+            let index = book.rules.len();
+            book.also.push(&[]);
+            match anchors(&pattern).filter(|_| !f.exact) {
+                None => book.always.push(index),
+                Some((words, prefixes, also)) => {
+                    if let Some(slot) = book.also.get_mut(index) {
+                        *slot = also;
+                    }
+                    for w in words {
+                        book.by_word.entry(w).or_default().push(index);
+                    }
+                    for p in prefixes {
+                        if !book.prefix_lengths.contains(&p.len()) {
+                            book.prefix_lengths.push(p.len());
+                        }
+                        book.by_prefix.entry(p).or_default().push(index);
+                    }
+                }
+            }
+            book.rules.push(Rule { label, weight, flags: f, pattern, regex: OnceLock::new() });
+        }
+        book
+    }
+
+    /// Rules that may match a text with these tokens, each once, in file order.
+    fn candidates(&self, tokens: &[Token]) -> Vec<usize> {
+        let mut out = self.always.clone();
+        for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+            if let Some(rules) = self.by_word.get(t.norm.as_str()) {
+                out.extend_from_slice(rules);
+            }
+            for &n in &self.prefix_lengths {
+                if let Some(rules) = t.norm.get(..n).and_then(|p| self.by_prefix.get(p)) {
+                    out.extend_from_slice(rules);
+                }
             }
         }
-        let set = |exact: bool| {
-            let idx: Vec<usize> = (0..rules.len()).filter(|&i| rules.get(i).is_some_and(|r| r.flags.exact == exact)).collect();
-            let patterns = idx.iter().filter_map(|&i| rules.get(i)).map(|r| r.regex.as_str());
-            (RegexSet::new(patterns).unwrap_or_else(|_| RegexSet::empty()), idx)
-        };
-        let lower = set(false);
-        let exact = set(true);
-        RuleBook { rules, lower, exact, problems }
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|&i| {
+            let also = self.also.get(i).copied().unwrap_or(&[]);
+            also.is_empty() || tokens.iter().any(|t| also.contains(&t.norm.as_str()))
+        });
+        out
+    }
+
+    /// Compiles every rule: the data test's check that each pattern is valid.
+    pub fn check(&self) -> Vec<String> {
+        let mut problems = self.problems.clone();
+        for r in &self.rules {
+            if let Err(e) = Regex::new(&r.pattern) {
+                problems.push(format!("bad pattern ({e}): {}", r.pattern));
+            }
+        }
+        problems
     }
 
     pub fn len(&self) -> usize {
@@ -104,28 +186,40 @@ impl<L: Copy> RuleBook<L> {
     /// for weak rules, by a positive clause.
     pub fn hits(&self, text: &str, lower: &str, tokens: &[Token], reading: &LexiconReading) -> Vec<Hit<L>> {
         let mut hits = Vec::new();
-        for (haystack, (set, idx)) in [(lower, &self.lower), (text, &self.exact)] {
-            for m in set.matches(haystack).iter() {
-                let Some(rule) = idx.get(m).and_then(|&i| self.rules.get(i)) else { continue };
-                for found in rule.regex.find_iter(haystack) {
-                    if !rule.flags.negation_ok && negated_before(tokens, found.start()) {
+        for i in self.candidates(tokens) {
+            let Some(rule) = self.rules.get(i) else { continue };
+            let haystack = if rule.flags.exact { text.as_bytes() } else { lower.as_bytes() };
+            {
+                let Some(regex) = rule.regex() else { continue };
+                for found in regex.find_iter(haystack) {
+                    // Byte-level patterns may stop inside a character: widen to whole ones.
+                    let (start, end) = (char_floor(text, found.start()), char_ceil(text, found.end()));
+                    if !rule.flags.negation_ok && negated_before(tokens, start) {
                         continue;
                     }
-                    if rule.flags.weak && clause_is_positive(tokens, reading, found.start()) {
+                    if rule.flags.weak && clause_is_positive(tokens, reading, start) {
                         continue;
                     }
-                    hits.push(Hit {
-                        label: rule.label,
-                        weight: rule.weight,
-                        flags: rule.flags,
-                        start: found.start(),
-                        end: found.end(),
-                    });
+                    hits.push(Hit { label: rule.label, weight: rule.weight, flags: rule.flags, start, end });
                 }
             }
         }
         hits
     }
+}
+
+fn char_floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn char_ceil(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
 }
 
 /// Index of the first token starting at or after `byte`.
@@ -151,3 +245,5 @@ fn clause_is_positive(tokens: &[Token], reading: &LexiconReading, byte: usize) -
     let i = token_at(tokens, byte);
     reading.clauses.iter().find(|c| c.tokens.contains(&i)).is_some_and(|c| c.valence > 1.0)
 }
+
+

@@ -3,11 +3,10 @@
 //! data (`data/sentiment_model.tsv`), trained by `src/bin/train.rs` on the
 //! development sets whose licences allow shipping derived weights.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use super::lexicon::{data_lines, LexiconReading};
+use crate::fast_hash::FastMap;
 use crate::text::{Token, TokenKind};
 
 /// Negative, neutral, positive.
@@ -19,23 +18,8 @@ pub const DENSE_NAMES: [&str; 8] =
     ["compound", "positive", "negative", "last_clause", "complaints", "contrast", "question", "length"];
 pub const DENSE: usize = DENSE_NAMES.len();
 
-/// Hash map keyed by feature hashes, which are already well mixed.
-#[derive(Default)]
-pub struct IdHasher(u64);
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-pub type FeatureMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+/// Maps keyed by feature hashes.
+pub type FeatureMap<V> = FastMap<u64, V>;
 
 /// FNV-1a: feature names are hashed, never stored at run time.
 pub fn feature_hash(name: &str) -> u64 {

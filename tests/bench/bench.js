@@ -1,0 +1,333 @@
+// The figures behind the README: throughput against the npm `sentiment` package,
+// start-up time, wasm size, cost of very long reviews, and memory over a million
+// classifications. Everything runs in this one Node process (start-up apart, which
+// needs fresh ones), so each ratio compares numbers from the same run.
+//
+//   node tests/bench/bench.js            full run (what `make bench` does)
+//   node tests/bench/bench.js --quick    smoke run: 100,000 classifications, fewer passes
+//
+// Reads real reviews from ../shared/data at run time; never copy them into the repo.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { gzipSync } from 'node:zlib';
+import { parseRecords } from '../../js/lib/records.js';
+
+const benchStart = performance.now();
+
+const JS_DIR = new URL('../../js/', import.meta.url);
+const INDEX = new URL('index.js', JS_DIR);
+const GLUE = new URL('pkg/reviewloop.js', JS_DIR);
+const WASM = new URL('pkg/reviewloop_bg.wasm', JS_DIR);
+const DATA = new URL('../../../shared/data/womens_clothing/reviews_dev.csv', import.meta.url);
+
+const args = process.argv.slice(2);
+if (args.some((arg) => arg !== '--quick')) {
+  fail(`unknown argument ${args.find((arg) => arg !== '--quick')}; usage: node tests/bench/bench.js [--quick]`);
+}
+const QUICK = args.includes('--quick');
+const PLAN = QUICK
+  ? { runs: 3, passes: 1, classifications: 100_000, startups: 7, longRuns: 1 }
+  : { runs: 5, passes: 3, classifications: 1_000_000, startups: 7, longRuns: 3 };
+const BATCH = 1000;
+const KB = 1024;
+
+// ---- Preconditions: say what is missing and how to get it, before an import fails obscurely.
+
+if (!existsSync(WASM) || !existsSync(GLUE)) {
+  fail('js/pkg is not built (no reviewloop.js or reviewloop_bg.wasm): run `make build` first.');
+}
+if (!existsSync(DATA)) {
+  fail(`the review data is missing: ${fileURLToPath(DATA)}\n` +
+    '  The benchmark reads real reviews from ../shared/data beside the repository.');
+}
+// `sentiment` is a dev dependency of js/, not of this folder, so resolve it from there.
+const requireFromJs = createRequire(new URL('package.json', JS_DIR));
+let Sentiment, sentimentVersion;
+try {
+  Sentiment = requireFromJs('sentiment');
+  sentimentVersion = requireFromJs('sentiment/package.json').version;
+} catch {
+  fail('the npm package `sentiment` is not installed in js/node_modules: run `make setup-node`.');
+}
+
+const { init, classify, classifyBatch } = await import(INDEX.href);
+const glue = await import(GLUE.href);
+
+// ---- The reviews.
+
+const { reviews, rows } = readReviews(DATA);
+// `sentiment` reads what classify reads: the title, then the text.
+const sentimentTexts = reviews.map((review) => (review.title ? `${review.title}\n${review.text}` : review.text));
+const batches = [];
+for (let i = 0; i < reviews.length; i += BATCH) batches.push(reviews.slice(i, i + BATCH));
+
+console.log(`reviewloop bench${QUICK ? ' --quick' : ''}: Node ${process.version}, ${os.platform()} ${os.arch()}, ` +
+  `${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.availableParallelism()}`);
+console.log(`data: ${fmt(reviews.length)} reviews with text (of ${fmt(rows)} rows) ` +
+  'in ../shared/data/womens_clothing/reviews_dev.csv; 1 KB = 1,024 bytes\n');
+
+// ---- Size: what a browser downloads.
+
+{
+  const wasm = readFileSync(WASM);
+  const js = readFileSync(GLUE);
+  const wasmGzip = gzipSync(wasm, { level: 9 }).length;
+  table('size (release build, gzip level 9)', ['raw', 'gzipped', 'target'], [
+    ['wasm (js/pkg/reviewloop_bg.wasm)', kb(wasm.length), kb(wasmGzip), '≤ 300 KB', verdict(wasmGzip <= 300 * KB)],
+    ['JS glue (js/pkg/reviewloop.js)', kb(js.length), kb(gzipSync(js, { level: 9 }).length)],
+  ]);
+}
+
+// ---- Start-up: fresh processes, so nothing is compiled or cached in memory yet.
+
+{
+  // Import first: the figure is init() (read, compile and instantiate the wasm) plus one classification.
+  const child = `
+    import { init, classify } from ${JSON.stringify(INDEX.href)};
+    const start = performance.now();
+    await init();
+    classify({ text: process.argv[1] });
+    process.stdout.write(String(performance.now() - start));`;
+  const times = [];
+  for (let i = 0; i < PLAN.startups; i++) {
+    progress(`start-up: process ${i + 1} of ${PLAN.startups}`);
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', child, reviews[i].text], { encoding: 'utf8' });
+    const ms = Number.parseFloat(result.stdout);
+    if (result.status !== 0 || !Number.isFinite(ms)) {
+      fail(`a start-up child process failed (exit ${result.status}):\n${result.error?.message ?? (result.stderr || result.stdout)}`);
+    }
+    times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[times.length >> 1];
+  const max = times[times.length - 1];
+  table(`start-up: init() to first classify result (${PLAN.startups} fresh processes)`, ['ms', 'target'], [
+    ['median', fmt(median, 1), '≤ 30 ms', verdict(median <= 30)],
+    ['max', fmt(max, 1)],
+  ]);
+}
+
+// ---- Load in this process.
+
+// The generated module is the one index.js imports (same URL, so the same ES module
+// instance): initialising it here hands back the wasm exports, `memory` among them,
+// and index.js's init() then finds the instance already loaded.
+const { memory } = glue.initSync({ module: readFileSync(WASM) });
+await init();
+const collectGarbage = exposeGc();
+const atLoad = { wasm: memory.buffer.byteLength, heap: heapAfterGc(collectGarbage) };
+
+progress('checking that every review is classified');
+// A review the core refuses would be cheap to "classify" and flatter the figures.
+// In the benchmark's batches: one batch of all 16k would grow wasm memory as no later call does.
+const refused = batches.flatMap((batch) => classifyBatch(batch)).filter((result) => 'error' in result);
+if (refused.length > 0) fail(`${refused.length} reviews were refused, e.g. ${JSON.stringify(refused[0])}`);
+
+// ---- Throughput: the same reviews through each, warmed up, best of several runs.
+
+{
+  const analyzer = new Sentiment();
+  // Each run counts the results it got back: a check that every review was read, and a
+  // use of every result, so that no call can be optimised away.
+  const contenders = [
+    {
+      name: `sentiment (AFINN-165, npm ${sentimentVersion})`,
+      run() {
+        let n = 0;
+        for (const text of sentimentTexts) if (typeof analyzer.analyze(text).score === 'number') n++;
+        return n;
+      },
+    },
+    {
+      name: 'reviewloop classify',
+      target: 1,
+      run() {
+        let n = 0;
+        for (const review of reviews) if (classify(review).sentiment) n++;
+        return n;
+      },
+    },
+    {
+      name: `reviewloop classifyBatch (${fmt(BATCH)} a call)`,
+      target: 2,
+      run() {
+        let n = 0;
+        for (const batch of batches) n += classifyBatch(batch).length;
+        return n;
+      },
+    },
+  ];
+  progress('throughput: warm-up');
+  for (const contender of contenders) contender.run(); // warm-up: let V8 tier up both sides
+  const best = contenders.map(() => Infinity);
+  // Runs interleave the contenders so that a slow patch of the machine hits all of them.
+  for (let run = 0; run < PLAN.runs; run++) {
+    contenders.forEach((contender, i) => {
+      progress(`throughput: run ${run + 1} of ${PLAN.runs}, ${contender.name}`);
+      const start = performance.now();
+      let read = 0;
+      for (let pass = 0; pass < PLAN.passes; pass++) read += contender.run();
+      const ms = performance.now() - start;
+      if (read !== PLAN.passes * reviews.length) fail(`${contender.name} read ${read} reviews, not ${PLAN.passes * reviews.length}`);
+      best[i] = Math.min(best[i], ms);
+    });
+  }
+  const perSecond = best.map((ms) => (PLAN.passes * reviews.length) / (ms / 1000));
+  table(`throughput (${fmt(reviews.length)} real reviews × ${plural(PLAN.passes, 'pass', 'passes')}, best of ${PLAN.runs})`,
+    ['reviews/s', 'vs sentiment', 'target'],
+    contenders.map((contender, i) => {
+      const ratio = perSecond[i] / perSecond[0];
+      return [contender.name, fmt(perSecond[i]), `${fmt(ratio, 2)}×`,
+        ...(contender.target ? [`≥ ${contender.target}×`, verdict(ratio >= contender.target)] : [])];
+    }));
+}
+
+// ---- Memory: a long run of batches must not grow the wasm heap (it never shrinks, so a leak shows).
+
+{
+  const warm = { wasm: memory.buffer.byteLength, heap: heapAfterGc(collectGarbage) };
+  const start = performance.now();
+  const batch = new Array(BATCH);
+  let next = 0;
+  for (let done = 0; done < PLAN.classifications; done += BATCH) {
+    if (done % 100_000 === 0) progress(`memory: ${fmt(done)} of ${fmt(PLAN.classifications)} classifications`);
+    for (let j = 0; j < BATCH; j++) batch[j] = reviews[next++ % reviews.length];
+    classifyBatch(batch);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const after = { wasm: memory.buffer.byteLength, heap: heapAfterGc(collectGarbage) };
+  table(`memory over ${fmt(PLAN.classifications)} classifications in a row (classifyBatch, ${fmt(seconds, 1)} s)`,
+    ['at load', 'after warm-up', `after ${fmt(PLAN.classifications)}`, 'growth', 'target'], [
+      ['wasm linear memory (bytes)', fmt(atLoad.wasm), fmt(warm.wasm), fmt(after.wasm),
+        signed(after.wasm - warm.wasm), 'flat', verdict(after.wasm === warm.wasm)],
+      ['JS heap used after a full GC (bytes)', fmt(atLoad.heap), fmt(warm.heap), fmt(after.heap), signed(after.heap - warm.heap)],
+    ]);
+}
+
+// ---- Long reviews: cost should grow with length, not faster. Last, since a 1 MB input grows wasm memory.
+
+{
+  const rows = [];
+  let msPerKbAtSmallest;
+  for (const size of [10 * KB, 100 * KB, 1024 * KB]) {
+    const text = joinReviews(size);
+    let best = Infinity;
+    for (let run = 0; run < PLAN.longRuns; run++) {
+      progress(`long reviews: ${kb(size)}, run ${run + 1} of ${PLAN.longRuns}`);
+      const start = performance.now();
+      classify({ text });
+      best = Math.min(best, performance.now() - start);
+    }
+    const bytes = Buffer.byteLength(text);
+    const msPerKb = best / (bytes / KB);
+    msPerKbAtSmallest ??= msPerKb;
+    rows.push([`one review of ${kb(bytes)}`, fmt(best, 1), fmt(msPerKb, 3), `${fmt(msPerKb / msPerKbAtSmallest, 2)}×`,
+      ...(size === 1024 * KB ? ['< 1,000 ms', verdict(best < 1000)] : [])]);
+  }
+  table(`long reviews: real reviews joined into one (best of ${PLAN.longRuns})`,
+    ['ms', 'ms per KB', 'vs 10 KB', 'target'], rows);
+}
+
+console.log(`bench took ${fmt((performance.now() - benchStart) / 1000, 1)} s${QUICK ? ' (--quick)' : ''}`);
+
+// ---- Helpers.
+
+function fail(message) {
+  progress('');
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
+/**
+ * The rows of the Women's Clothing CSV that have review text, as `{ text, title? }`
+ * (the Review Text and Title columns), and the number of rows.
+ */
+function readReviews(url) {
+  const records = parseRecords(readFileSync(url, 'utf8'));
+  const unreadable = records.find((record) => 'error' in record);
+  if (unreadable) fail(`${fileURLToPath(url)} could not be read: ${unreadable.error}`);
+  const result = [];
+  for (const { review } of records) {
+    // Only the words: the rating and the other columns would give the core work `sentiment` does not do.
+    if (review.text?.trim()) result.push(review.title ? { text: review.text, title: review.title } : { text: review.text });
+  }
+  if (result.length === 0) fail(`no reviews with text in ${fileURLToPath(url)}`);
+  return { reviews: result, rows: records.length };
+}
+
+/** One review of at least `bytes` bytes (UTF-8), made of real reviews joined by blank lines. */
+function joinReviews(bytes) {
+  const parts = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i = (i + 1) % reviews.length) {
+    parts.push(reviews[i].text);
+    size += Buffer.byteLength(reviews[i].text) + 2;
+  }
+  return parts.join('\n\n');
+}
+
+/** The garbage collector, so heap figures are live data rather than garbage not yet collected. */
+function exposeGc() {
+  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  // `make bench` runs plain `node`: turn the flag on now; a fresh context then sees `gc`.
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc');
+}
+
+function heapAfterGc(collect) {
+  collect();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Shows what is running on a terminal's status line; not part of the output, so never in logs. */
+function progress(message) {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${message}`);
+}
+
+/**
+ * Prints a titled table: labels and the target column (with the PASS/MISS after it)
+ * left-aligned, figures right-aligned.
+ */
+function table(title, headings, rows) {
+  progress('');
+  const count = Math.max(headings.length, ...rows.map((row) => row.length - 1));
+  const head = Array.from({ length: count }, (_, c) => headings[c] ?? '');
+  const cells = rows.map((row) => head.map((_, c) => row[c + 1] ?? ''));
+  const leftFrom = head.includes('target') ? head.indexOf('target') : count;
+  const labels = rows.map((row) => `  ${row[0]}`);
+  const first = Math.max(title.length, ...labels.map((label) => label.length));
+  const widths = head.map((heading, c) => Math.max(heading.length, ...cells.map((row) => row[c].length)));
+  const line = (label, values) => [
+    label.padEnd(first),
+    ...values.map((value, c) => (c < leftFrom ? value.padStart(widths[c]) : value.padEnd(widths[c]))),
+  ].join('   ').trimEnd();
+  console.log(line(title, head));
+  rows.forEach((_, r) => console.log(line(labels[r], cells[r])));
+  console.log();
+}
+
+function fmt(number, digits = 0) {
+  return number.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function plural(count, one, many) {
+  return `${fmt(count)} ${count === 1 ? one : many}`;
+}
+
+function signed(number) {
+  return number > 0 ? `+${fmt(number)}` : fmt(number);
+}
+
+function kb(bytes) {
+  return `${fmt(bytes / KB, 1)} KB`;
+}
+
+function verdict(ok) {
+  return ok ? 'PASS' : 'MISS';
+}
