@@ -100,6 +100,14 @@ impl Category {
     pub fn from_id(id: &str) -> Option<Category> {
         Self::ALL.into_iter().find(|c| c.id() == id)
     }
+
+    /// About the store's service rather than the product itself.
+    pub fn is_service(self) -> bool {
+        matches!(
+            self,
+            Self::DeliveryDelay | Self::Returns | Self::Refund | Self::CustomerSupport | Self::Communication | Self::Billing
+        )
+    }
 }
 
 /// What needs a human, fast.

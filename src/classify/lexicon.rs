@@ -152,8 +152,10 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     let clauses = clauses(tokens);
     // Contrast: what precedes "but" counts half, what follows half as much again.
     let mut weighted = valences.clone();
-    for c in &clauses {
-        let factor = if c.after_contrast { 1.5 } else if followed_by_contrast(&clauses, c) { 0.5 } else { 1.0 };
+    for (i, c) in clauses.iter().enumerate() {
+        let next = clauses.get(i + 1);
+        let before_contrast = next.is_some_and(|n| n.after_contrast && n.tokens.start == c.tokens.end + 1);
+        let factor = if c.after_contrast { 1.5 } else if before_contrast { 0.5 } else { 1.0 };
         for v in weighted.get_mut(c.tokens.clone()).into_iter().flatten() {
             *v *= factor;
         }
@@ -198,9 +200,6 @@ fn clauses(tokens: &[Token]) -> Vec<Clause> {
     out
 }
 
-fn followed_by_contrast(clauses: &[Clause], c: &Clause) -> bool {
-    clauses.iter().any(|next| next.after_contrast && next.tokens.start == c.tokens.end + 1)
-}
 
 #[cfg(test)]
 mod tests {

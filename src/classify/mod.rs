@@ -89,8 +89,10 @@ impl<'a> Part<'a> {
         Part { field, text, tokens, reading, causes, risks }
     }
 
-    fn view(&self) -> PartView<'_> {
+    /// What the sentiment model reads of this part.
+    pub fn view(&self) -> PartView<'_> {
         PartView {
+            title: self.field.is_some(),
             tokens: &self.tokens,
             reading: &self.reading,
             complaints: self.causes.iter().filter(|h| !h.flags.weak).map(|h| h.weight).sum(),
@@ -101,19 +103,18 @@ impl<'a> Part<'a> {
 /// Drops a match that lies inside a longer match of another category at least
 /// as sure: "broken" (quality) inside "arrived broken" (damaged in transit),
 /// "still waiting for my" (delivery) inside "still waiting for my refund".
-fn outranked_removed(hits: Vec<Hit<Category>>) -> Vec<Hit<Category>> {
-    hits.iter()
-        .filter(|h| {
-            !hits.iter().any(|o| {
-                o.label != h.label
-                    && o.weight >= h.weight
-                    && o.start <= h.start
-                    && h.end <= o.end
-                    && o.end - o.start > h.end - h.start
-            })
+fn outranked_removed(mut hits: Vec<Hit<Category>>) -> Vec<Hit<Category>> {
+    hits.sort_by_key(|h| h.start);
+    let longest = hits.iter().map(|h| h.end - h.start).max().unwrap_or(0);
+    let outranked = |h: &Hit<Category>| {
+        // Only matches starting at most `longest` bytes before can contain it.
+        let from = hits.partition_point(|o| o.start + longest < h.start);
+        hits.get(from..).unwrap_or(&[]).iter().take_while(|o| o.start <= h.start).any(|o| {
+            o.label != h.label && o.weight >= h.weight && h.end <= o.end && o.end - o.start > h.end - h.start
         })
-        .copied()
-        .collect()
+    };
+    let keep: Vec<bool> = hits.iter().map(|h| !outranked(h)).collect();
+    hits.into_iter().zip(keep).filter_map(|(h, k)| k.then_some(h)).collect()
 }
 
 /// Reads a review into its parts: the body, then the title when there is one.
@@ -144,14 +145,24 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
     };
     let english = language == "en" || language.starts_with("en-");
 
-    let sentiment = if english { read_sentiment(&parts, model) } else { sentiment_from_rating(review.rating) };
+    let risks = risks(&parts, english);
+    let mut sentiment = if english { read_sentiment(&parts, model) } else { sentiment_from_rating(review.rating) };
+    // Someone hurt, a lawsuit, a scam or a lost customer is never good news,
+    // however warmly it is worded ("love how it caught fire" is sarcasm).
+    if risks.iter().any(|(r, _, _)| *r != Risk::PersonalData) {
+        sentiment.label = match sentiment.label {
+            SentimentLabel::Positive => SentimentLabel::Mixed,
+            SentimentLabel::Neutral => SentimentLabel::Negative,
+            other => other,
+        };
+        sentiment.score = sentiment.score.min(0.0);
+    }
     let rating_mismatch = review.rating.is_some_and(|r| {
         (r >= 4.0 && sentiment.label == SentimentLabel::Negative && sentiment.score <= -0.4)
             || (r <= 2.0 && sentiment.label == SentimentLabel::Positive && sentiment.score >= 0.4)
     });
 
     let categories = if english { categories(&parts, sentiment) } else { Vec::new() };
-    let risks = risks(&parts, english);
     let not_received = parts.iter().flat_map(|p| &p.causes).any(|h| h.flags.not_received);
     let priority = priority(sentiment.label, &categories, &risks, not_received);
     let needs_reply = matches!(sentiment.label, SentimentLabel::Negative | SentimentLabel::Mixed)
@@ -173,15 +184,28 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
 /// The model's three-way reading, then mixed when both halves are real.
 pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     let views: Vec<PartView> = parts.iter().map(Part::view).collect();
-    let features = sentiment::features(&views, None);
+    let features = sentiment::features(&views);
     let [neg, neu, pos] = model.predict(&features);
     let score = round2((pos - neg).clamp(-1.0, 1.0));
     let praise = parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= 1.5);
-    let complaint = parts.iter().any(|p| {
-        p.causes.iter().any(|h| !h.flags.weak) || p.reading.clauses.iter().any(|c| c.valence <= -1.0)
-    });
-    let label = if neg >= neu && neg >= pos {
-        if praise && neg < CLEAR && !(pos < 0.1) { SentimentLabel::Mixed } else { SentimentLabel::Negative }
+    let named_complaint = parts.iter().any(|p| p.causes.iter().any(|h| !h.flags.weak));
+    let complaint = named_complaint || parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence <= -1.0);
+    // "Love the dress, but it came a week late": the product praised, the
+    // service faulted, on either side of a contrast.
+    let service_complaint = parts.iter().flat_map(|p| &p.causes).any(|h| !h.flags.weak && h.label.is_service());
+    let contrasted = praise
+        && service_complaint
+        && parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.after_contrast);
+    // A plain question with no feeling in it ("does it come in blue?").
+    let question = parts.first().is_some_and(|p| p.text.trim_end().ends_with('?'))
+        && !complaint
+        && parts.iter().all(|p| p.reading.compound.abs() < 0.3);
+    // Mixed needs both halves present and neither side clear-cut.
+    let label = if question {
+        SentimentLabel::Neutral
+    } else if neg >= neu && neg >= pos {
+        let mixed = contrasted || (praise && pos >= 0.1 && neg < CLEAR);
+        if mixed { SentimentLabel::Mixed } else { SentimentLabel::Negative }
     } else if pos >= neu {
         if complaint && pos < CLEAR && neg > 0.15 { SentimentLabel::Mixed } else { SentimentLabel::Positive }
     } else if praise && complaint {

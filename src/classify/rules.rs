@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use regex::bytes::Regex;
 
 use super::lexicon::{data_lines, LexiconReading, LEXICON};
-use crate::fast_hash::FastMap;
+use crate::fast_hash::{fnv1a, FastMap};
 use crate::text::{Token, TokenKind};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,13 +59,14 @@ pub struct RuleBook<L> {
 }
 
 // Each rule's anchors are read off its pattern at build time by `build.rs`:
-// (pattern, whole words, word starts, words that must also be present).
+// (hash of the pattern, whole words, word starts, words that must also be present).
 include!(concat!(env!("OUT_DIR"), "/rule_anchors.rs"));
 
 type Anchors = (&'static [&'static str], &'static [&'static str], &'static [&'static str]);
 
 fn anchors(pattern: &str) -> Option<Anchors> {
-    RULE_ANCHORS.iter().find(|(p, ..)| *p == pattern).map(|(_, w, s, f)| (*w, *s, *f))
+    let key = fnv1a(pattern.as_bytes());
+    RULE_ANCHORS.iter().find(|(k, ..)| *k == key).map(|(_, w, s, f)| (*w, *s, *f))
 }
 
 /// One rule matching at one place.
@@ -156,10 +157,13 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         }
         out.sort_unstable();
         out.dedup();
-        out.retain(|&i| {
-            let also = self.also.get(i).copied().unwrap_or(&[]);
-            also.is_empty() || tokens.iter().any(|t| also.contains(&t.norm.as_str()))
-        });
+        if out.iter().any(|&i| self.also.get(i).is_some_and(|a| !a.is_empty())) {
+            let present: FastMap<&str, ()> = tokens.iter().map(|t| (t.norm.as_str(), ())).collect();
+            out.retain(|&i| {
+                let also = self.also.get(i).copied().unwrap_or(&[]);
+                also.is_empty() || also.iter().any(|w| present.contains_key(w))
+            });
+        }
         out
     }
 
@@ -174,6 +178,16 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         problems
     }
 
+    /// The labels the rules raise, one per rule.
+    pub fn labels(&self) -> impl Iterator<Item = L> + '_ {
+        self.rules.iter().map(|r| r.label)
+    }
+
+    /// How many rules have no anchor words and run on every text.
+    pub fn unindexed(&self) -> usize {
+        self.always.len()
+    }
+
     pub fn len(&self) -> usize {
         self.rules.len()
     }
@@ -186,27 +200,54 @@ impl<L: Copy + PartialEq> RuleBook<L> {
     /// for weak rules, by a positive clause.
     pub fn hits(&self, text: &str, lower: &str, tokens: &[Token], reading: &LexiconReading) -> Vec<Hit<L>> {
         let mut hits = Vec::new();
-        for i in self.candidates(tokens) {
-            let Some(rule) = self.rules.get(i) else { continue };
-            let haystack = if rule.flags.exact { text.as_bytes() } else { lower.as_bytes() };
-            {
-                let Some(regex) = rule.regex() else { continue };
-                for found in regex.find_iter(haystack) {
-                    // Byte-level patterns may stop inside a character: widen to whole ones.
-                    let (start, end) = (char_floor(text, found.start()), char_ceil(text, found.end()));
-                    if !rule.flags.negation_ok && negated_before(tokens, start) {
-                        continue;
-                    }
-                    if rule.flags.weak && clause_is_positive(tokens, reading, start) {
-                        continue;
-                    }
-                    hits.push(Hit { label: rule.label, weight: rule.weight, flags: rule.flags, start, end });
-                }
+        // Long texts are read in sentence-bounded chunks, so each rule runs only
+        // over the chunks holding its words: linear time however long the text.
+        let (mut first, mut from) = (0usize, 0usize);
+        for (i, t) in tokens.iter().enumerate() {
+            let last = i + 1 == tokens.len();
+            if last || (t.kind == TokenKind::ClauseEnd && t.end - from >= CHUNK_BYTES) {
+                let to = if last { text.len() } else { t.end };
+                let chunk = tokens.get(first..=i).unwrap_or(&[]);
+                self.hits_in(text, lower, from..to, chunk, tokens, reading, &mut hits);
+                (first, from) = (i + 1, to);
             }
         }
         hits
     }
+
+    #[allow(clippy::too_many_arguments)]
+    fn hits_in(
+        &self,
+        text: &str,
+        lower: &str,
+        chunk: std::ops::Range<usize>,
+        chunk_tokens: &[Token],
+        tokens: &[Token],
+        reading: &LexiconReading,
+        hits: &mut Vec<Hit<L>>,
+    ) {
+        let offset = chunk.start;
+        for i in self.candidates(chunk_tokens) {
+            let Some(rule) = self.rules.get(i) else { continue };
+            let source = if rule.flags.exact { text } else { lower };
+            let (Some(haystack), Some(regex)) = (source.as_bytes().get(chunk.clone()), rule.regex()) else { continue };
+            for found in regex.find_iter(haystack) {
+                // Byte-level patterns may stop inside a character: widen to whole ones.
+                let (start, end) = (char_floor(text, offset + found.start()), char_ceil(text, offset + found.end()));
+                if !rule.flags.negation_ok && negated_before(tokens, start) {
+                    continue;
+                }
+                if rule.flags.weak && clause_is_positive(tokens, reading, start) {
+                    continue;
+                }
+                hits.push(Hit { label: rule.label, weight: rule.weight, flags: rule.flags, start, end });
+            }
+        }
+    }
 }
+
+/// Chunk size for long texts: far longer than any one rule's match.
+const CHUNK_BYTES: usize = 2048;
 
 fn char_floor(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
@@ -243,7 +284,8 @@ fn negated_before(tokens: &[Token], byte: usize) -> bool {
 
 fn clause_is_positive(tokens: &[Token], reading: &LexiconReading, byte: usize) -> bool {
     let i = token_at(tokens, byte);
-    reading.clauses.iter().find(|c| c.tokens.contains(&i)).is_some_and(|c| c.valence > 1.0)
+    let at = reading.clauses.partition_point(|c| c.tokens.end <= i);
+    reading.clauses.get(at).is_some_and(|c| c.tokens.contains(&i) && c.valence > 1.0)
 }
 
 

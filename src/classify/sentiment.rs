@@ -1,86 +1,100 @@
 //! The sentiment model: a multinomial logistic regression over words, word
-//! pairs (with negation marked) and the lexicon's reading. The weights are
-//! data (`data/sentiment_model.tsv`), trained by `src/bin/train.rs` on the
-//! development sets whose licences allow shipping derived weights.
+//! pairs (with negation marked) and the lexicon's reading. Words and pairs are
+//! hashed into a fixed table of buckets, so the weights are one compact blob
+//! (`data/sentiment_model.bin`), used in place with nothing to parse at start-up,
+//! trained by `src/bin/train.rs` on the development sets whose licences allow
+//! shipping derived weights.
 
-use std::sync::LazyLock;
-
-use super::lexicon::{data_lines, LexiconReading};
-use crate::fast_hash::FastMap;
+use super::lexicon::LexiconReading;
+use crate::fast_hash::fnv1a;
 use crate::text::{Token, TokenKind};
 
 /// Negative, neutral, positive.
 pub const CLASSES: usize = 3;
 pub type Scores = [f32; CLASSES];
 
-/// Names of the dense features, in order; the model file refers to them by name.
+/// Names of the dense features, in order.
 pub const DENSE_NAMES: [&str; 8] =
     ["compound", "positive", "negative", "last_clause", "complaints", "contrast", "question", "length"];
 pub const DENSE: usize = DENSE_NAMES.len();
 
-/// Maps keyed by feature hashes.
-pub type FeatureMap<V> = FastMap<u64, V>;
+/// Words and word pairs share 2^16 buckets: a few collisions cost less
+/// accuracy than a bigger table costs download.
+pub const BUCKET_BITS: u32 = 16;
+pub const BUCKETS: usize = 1 << BUCKET_BITS;
+/// Weights are stored as i8 steps of 1/QUANT.
+pub const QUANT: f32 = 24.0;
+const MAGIC: &[u8; 4] = b"RLS1";
+const HEADER: usize = MAGIC.len() + (DENSE + 1) * CLASSES * 4;
 
-/// FNV-1a: feature names are hashed, never stored at run time.
-pub fn feature_hash(name: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in name.as_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+/// FNV-1a of a feature's name, folded into a bucket.
+pub fn feature_bucket(name: &str) -> u32 {
+    let h = fnv1a(name.as_bytes());
+    ((h >> 32) ^ h) as u32 & (BUCKETS as u32 - 1)
 }
 
-#[derive(Clone, Default)]
+/// A trained model: bias, dense weights and the bucket table.
+#[derive(Clone)]
 pub struct SentimentModel {
-    pub sparse: FeatureMap<Scores>,
-    pub dense: [Scores; DENSE],
     pub bias: Scores,
+    pub dense: [Scores; DENSE],
+    /// BUCKETS rows of CLASSES i8 weights.
+    pub table: std::borrow::Cow<'static, [u8]>,
 }
 
-pub static SHIPPED_MODEL: LazyLock<SentimentModel> =
-    LazyLock::new(|| SentimentModel::parse(include_str!("data/sentiment_model.tsv")));
+pub static SHIPPED_MODEL: std::sync::LazyLock<SentimentModel> = std::sync::LazyLock::new(|| {
+    SentimentModel::from_bytes(include_bytes!("data/sentiment_model.bin")).unwrap_or_else(SentimentModel::empty)
+});
 
 impl SentimentModel {
-    /// Reads the model file: `name <TAB> negative <TAB> neutral <TAB> positive`;
-    /// `@bias` and `@<dense name>` lines carry the bias and dense weights.
-    pub fn parse(file: &str) -> Self {
-        let mut model = SentimentModel::default();
-        for line in data_lines(file) {
-            let mut cols = line.split('\t');
-            let name = cols.next().unwrap_or("");
-            let mut w = [0.0f32; CLASSES];
-            for slot in &mut w {
-                *slot = cols.next().and_then(|c| c.parse().ok()).unwrap_or(0.0);
-            }
-            if let Some(dense) = name.strip_prefix('@') {
-                if dense == "bias" {
-                    model.bias = w;
-                } else if let Some(i) = DENSE_NAMES.iter().position(|n| *n == dense) {
-                    if let Some(slot) = model.dense.get_mut(i) {
-                        *slot = w;
-                    }
-                }
-            } else {
-                model.sparse.insert(feature_hash(name), w);
-            }
+    /// A model that knows nothing: every review gets the same scores.
+    pub fn empty() -> Self {
+        SentimentModel { bias: [0.0; CLASSES], dense: [[0.0; CLASSES]; DENSE], table: vec![0; BUCKETS * CLASSES].into() }
+    }
+
+    /// Reads the blob the trainer writes: magic, f32 bias and dense rows, then the table.
+    pub fn from_bytes(bytes: &'static [u8]) -> Option<Self> {
+        if bytes.get(..MAGIC.len())? != MAGIC || bytes.len() != HEADER + BUCKETS * CLASSES {
+            return None;
         }
-        model
+        let mut floats = bytes.get(MAGIC.len()..HEADER)?.chunks_exact(4).filter_map(|c| c.try_into().ok()).map(f32::from_le_bytes);
+        let mut row = || -> Scores { std::array::from_fn(|_| floats.next().unwrap_or(0.0)) };
+        let bias = row();
+        let dense = std::array::from_fn(|_| row());
+        Some(SentimentModel { bias, dense, table: bytes.get(HEADER..)?.into() })
+    }
+
+    /// The blob `from_bytes` reads.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        for w in std::iter::once(&self.bias).chain(&self.dense).flatten() {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out.extend_from_slice(&self.table);
+        out
     }
 
     /// Class probabilities for one review's features.
     pub fn predict(&self, features: &Features) -> Scores {
-        let mut z = self.bias;
-        for h in &features.sparse {
-            if let Some(w) = self.sparse.get(h) {
-                add(&mut z, w, 1.0);
-            }
-        }
-        for (x, w) in features.dense.iter().zip(&self.dense) {
-            add(&mut z, w, *x);
-        }
-        softmax(z)
+        softmax(logits(&self.bias, &self.dense, features, |bucket| {
+            let row = self.table.get(bucket as usize * CLASSES..bucket as usize * CLASSES + CLASSES)?;
+            Some(std::array::from_fn(|c| f32::from(row.get(c).copied().unwrap_or(0) as i8) / QUANT))
+        }))
     }
+}
+
+/// Raw class scores, with the bucket weights looked up by `weight`.
+pub fn logits(bias: &Scores, dense: &[Scores; DENSE], features: &Features, weight: impl Fn(u32) -> Option<Scores>) -> Scores {
+    let mut z = *bias;
+    for &bucket in &features.sparse {
+        if let Some(w) = weight(bucket) {
+            add(&mut z, &w, 1.0);
+        }
+    }
+    for (x, w) in features.dense.iter().zip(dense) {
+        add(&mut z, w, *x);
+    }
+    z
 }
 
 fn add(z: &mut Scores, w: &Scores, x: f32) {
@@ -99,31 +113,26 @@ pub fn softmax(z: Scores) -> Scores {
 /// What the model sees of a review.
 #[derive(Clone, Debug, Default)]
 pub struct Features {
-    /// Hashes of the words and word pairs present, each once.
-    pub sparse: Vec<u64>,
+    /// Buckets of the words and word pairs present, each once.
+    pub sparse: Vec<u32>,
     pub dense: [f32; DENSE],
 }
 
 /// One part of a review (title or body) as the model reads it.
 pub struct PartView<'a> {
+    /// A title speaks for the whole review: its words get features of their own.
+    pub title: bool,
     pub tokens: &'a [Token],
     pub reading: &'a LexiconReading,
     /// Summed weight of the complaint rules that matched.
     pub complaints: f32,
 }
 
-/// Builds the model's features; `names`, when given, receives each sparse
-/// feature's name (the trainer writes them to the model file).
-pub fn features(parts: &[PartView], mut names: Option<&mut FeatureMap<String>>) -> Features {
+/// Builds the model's features.
+pub fn features(parts: &[PartView]) -> Features {
     let mut out = Features::default();
     let mut buf = String::with_capacity(32);
-    let mut emit = |buf: &str, out: &mut Features| {
-        let h = feature_hash(buf);
-        out.sparse.push(h);
-        if let Some(names) = names.as_deref_mut() {
-            names.entry(h).or_insert_with(|| buf.to_string());
-        }
-    };
+    let emit = |buf: &str, out: &mut Features| out.sparse.push(feature_bucket(buf));
     let (mut compound, mut positive, mut negative, mut complaints) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     let (mut last_clause, mut contrast, mut question, mut words) = (0.0f32, 0.0f32, 0.0f32, 0usize);
     for part in parts {
@@ -137,6 +146,10 @@ pub fn features(parts: &[PartView], mut names: Option<&mut FeatureMap<String>>) 
                     buf.push_str(if negated { "n:" } else { "w:" });
                     buf.push_str(&t.norm);
                     emit(&buf, &mut out);
+                    if part.title {
+                        buf.replace_range(..1, "t");
+                        emit(&buf, &mut out);
+                    }
                     if let Some(p) = prev {
                         buf.clear();
                         buf.push_str("b:");

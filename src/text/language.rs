@@ -1,110 +1,252 @@
 //! Which language a review is written in: English is what the classifier reads;
 //! anything else is reported as such, never misread as English.
+//!
+//! A script other than Latin decides alone. Latin text is read word by word:
+//! English words on one side; on the other, words of other languages
+//! (`languages.txt`), letters English does not use (ß, ñ, ã, ł, ı, ő, ư…),
+//! Dutch "ij", French and Italian elisions (l'eau, dell'acqua) and Spanish ¿ ¡.
+//! The text is English unless its foreign words outnumber its English ones, so
+//! a "très chic" or a "danke" inside an English review leaves it English.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::tokens::{Token, TokenKind};
 
-/// An ISO 639-1 code, or "und" when there is nothing to tell from.
+/// An ISO 639-1 code, or "und" when there is nothing to tell from or the
+/// language is not one we know (but is not English).
 pub type Language = &'static str;
 
-struct FunctionWords {
-    /// word -> languages it marks
-    words: HashMap<&'static str, Vec<Language>>,
+/// Without one English word, this many words of no known language are taken
+/// for a language we have no list for, rather than for English.
+const UNKNOWN_AFTER: usize = 8;
+
+/// Short words English shares with other languages, kept off every list; any
+/// one of them keeps an unlisted text English ("no comments on warranty").
+const SHARED_WITH_ENGLISH: &[&str] = &["a", "in", "on", "an", "as", "so", "me", "no", "do", "am"];
+
+struct Lexicon {
+    english: HashSet<&'static str>,
+    /// word -> the foreign languages it marks
+    foreign: HashMap<&'static str, Vec<Language>>,
+    /// Foreign languages in file order, to break ties the same way every time.
+    order: Vec<Language>,
 }
 
-static FUNCTION_WORDS: LazyLock<FunctionWords> = LazyLock::new(|| {
-    let mut words: HashMap<&'static str, Vec<Language>> = HashMap::new();
-    for line in include_str!("languages.txt").lines() {
-        if line.starts_with('#') {
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let mut lex = Lexicon { english: HashSet::new(), foreign: HashMap::new(), order: Vec::new() };
+    for line in include_str!("languages.txt").lines().filter(|l| !l.starts_with('#')) {
+        let Some((code, list)) = line.split_once('\t') else { continue };
+        if code == "en" {
+            lex.english.extend(list.split_whitespace());
             continue;
         }
-        if let Some((code, list)) = line.split_once('\t') {
-            for w in list.split_whitespace() {
-                words.entry(w).or_default().push(code);
+        lex.order.push(code);
+        for w in list.split_whitespace() {
+            let langs = lex.foreign.entry(w).or_default();
+            if !langs.contains(&code) {
+                langs.push(code);
             }
         }
     }
-    FunctionWords { words }
+    lex
 });
 
 /// Detects the language of `text` from its script, then, for Latin script,
-/// from its function words. Short texts with no telling word count as English.
+/// from its words. Short texts with no telling word count as English.
 pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
     if let Some(lang) = by_script(text) {
         return lang;
     }
-    let mut scores: Vec<(Language, usize)> = Vec::new();
-    let mut words = 0usize;
+    let lex = &*LEXICON;
+    let mut scores: Vec<(Language, f32)> = Vec::new();
+    let (mut words, mut english, mut foreign) = (0usize, 0usize, 0usize);
+    // Words of letters only (numbers and codes say nothing of the language),
+    // and whether one is a short word English shares.
+    let (mut letter_words, mut shared) = (0usize, false);
     for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
         words += 1;
-        if let Some(langs) = FUNCTION_WORDS.words.get(t.norm.as_str()) {
-            for &lang in langs {
-                match scores.iter_mut().find(|(l, _)| *l == lang) {
-                    Some((_, n)) => *n += 1,
-                    None => scores.push((lang, 1)),
-                }
-            }
+        let word = t.norm.as_str();
+        letter_words += usize::from(word.chars().all(char::is_alphabetic));
+        shared |= SHARED_WITH_ENGLISH.contains(&word);
+        if lex.english.contains(word) {
+            english += 1;
+            continue;
+        }
+        let marks = lex.foreign.get(word).map(Vec::as_slice).or_else(|| elision(word)).or_else(|| letters(word));
+        if let Some(langs) = marks.filter(|l| !l.is_empty()) {
+            foreign += 1;
+            add(&mut scores, langs);
         }
     }
-    if words == 0 {
+    // ¿ and ¡ are punctuation, so no token carries them.
+    for _ in text.chars().filter(|c| matches!(c, '¿' | '¡')) {
+        foreign += 1;
+        add(&mut scores, &["es"]);
+    }
+    if words == 0 && foreign == 0 {
         return "und";
     }
-    let english = scores.iter().find(|(l, _)| *l == "en").map_or(0, |&(_, n)| n);
-    match scores.iter().filter(|(l, _)| *l != "en").max_by_key(|&&(_, n)| n) {
-        // A foreign word or two inside an English review keeps it English.
-        Some(&(lang, n)) if n > english && n >= 2 || (n >= 1 && english == 0 && words <= 6) => lang,
-        _ => "en",
+    if foreign <= english {
+        let unlisted = english == 0 && !shared && letter_words >= UNKNOWN_AFTER;
+        return if unlisted { "und" } else { "en" };
     }
+    // The best-scored language; on a tie, the first in the file.
+    let score = |lang: Language| scores.iter().find(|(l, _)| *l == lang).map_or(0.0, |&(_, s)| s);
+    let mut best: Option<(Language, f32)> = None;
+    for &lang in &lex.order {
+        let s = score(lang);
+        if s > best.map_or(0.0, |(_, b)| b) {
+            best = Some((lang, s));
+        }
+    }
+    best.map_or("und", |(lang, _)| lang)
+}
+
+/// Shares one word's weight between the languages it may belong to.
+fn add(scores: &mut Vec<(Language, f32)>, langs: &[Language]) {
+    let share = 1.0 / langs.len().max(1) as f32;
+    for &lang in langs {
+        match scores.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, s)) => *s += share,
+            None => scores.push((lang, share)),
+        }
+    }
+}
+
+/// French and Italian drop a vowel before a vowel: "l'eau", "c'est", "dell'acqua".
+/// English contractions ("it's", "we'll") are not elisions.
+fn elision(word: &str) -> Option<&'static [Language]> {
+    let (before, after) = word.split_once('\'')?;
+    if after.is_empty() || matches!(after, "s" | "t" | "re" | "ve" | "ll" | "d" | "m") {
+        return None;
+    }
+    match before {
+        "l" | "d" | "c" => Some(&["fr", "it"]),
+        "j" | "n" | "s" | "m" | "t" | "qu" | "jusqu" | "lorsqu" | "puisqu" => Some(&["fr"]),
+        "dell" | "nell" | "all" | "dall" | "sull" | "un" | "quest" | "quell" => Some(&["it"]),
+        _ => None,
+    }
+}
+
+/// The languages a word's most telling letter points to ("ção": ç may be
+/// French, Portuguese or Turkish, ã is only Portuguese), or Dutch "ij".
+fn letters(word: &str) -> Option<&'static [Language]> {
+    let telling = word.chars().filter_map(letter_languages).min_by_key(|langs| langs.len());
+    // Dutch spells a long vowel "ij" (mijn, prijs, blij); English words almost never do.
+    telling.or_else(|| word.contains("ij").then_some(&["nl"][..]))
+}
+
+/// Letters English does not use, with the languages that do.
+fn letter_languages(c: char) -> Option<&'static [Language]> {
+    Some(match c {
+        'ß' => &["de"],
+        'ñ' => &["es"],
+        'ã' | 'õ' => &["pt"],
+        'ç' => &["fr", "pt", "tr"],
+        'é' => &["fr", "es", "pt", "it", "cs", "hu", "vi"],
+        'è' => &["fr", "it", "vi"],
+        'ê' => &["fr", "pt", "vi"],
+        'ë' | 'ï' => &["fr", "nl"],
+        'à' => &["fr", "it", "pt", "vi"],
+        'â' => &["fr", "pt", "ro", "vi"],
+        'î' => &["fr", "ro"],
+        'ô' => &["fr", "pt", "vi"],
+        'û' | 'œ' => &["fr"],
+        'ù' => &["fr", "it", "vi"],
+        'ì' | 'ò' => &["it", "vi"],
+        'á' | 'í' | 'ú' => &["es", "pt", "cs", "hu", "vi"],
+        'ó' => &["es", "pt", "pl", "hu", "vi"],
+        'ü' => &["de", "tr", "hu"],
+        'ä' => &["de", "sv", "fi"],
+        'ö' => &["de", "sv", "tr", "fi", "hu"],
+        'å' => &["sv", "da", "no"],
+        'ø' | 'æ' => &["da", "no"],
+        'ą' | 'ę' | 'ł' | 'ś' | 'ź' | 'ż' | 'ć' | 'ń' => &["pl"],
+        'ı' | 'ğ' | 'ş' => &["tr"],
+        'ș' | 'ț' | 'ă' => &["ro"],
+        'ř' | 'ě' | 'ů' | 'č' | 'š' | 'ž' | 'ý' | 'ť' | 'ď' | 'ň' => &["cs"],
+        'ő' | 'ű' => &["hu"],
+        'đ' | 'ơ' | 'ư' | '\u{1EA0}'..='\u{1EF9}' => &["vi"],
+        _ => return None,
+    })
+}
+
+/// A letter's script, when the script names its language (or nearly: Cyrillic
+/// is read as Russian, Arabic script as Arabic). `None` for Latin letters.
+fn script_language(c: char) -> Option<Language> {
+    Some(match c as u32 {
+        0x370..=0x3FF | 0x1F00..=0x1FFF => "el",
+        0x400..=0x52F => "ru",
+        0x530..=0x58F => "hy",
+        0x590..=0x5FF => "he",
+        0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => "ar",
+        0x900..=0x97F => "hi",
+        0x980..=0x9FF => "bn",
+        0xA00..=0xA7F => "pa",
+        0xA80..=0xAFF => "gu",
+        0xB00..=0xB7F => "or",
+        0xB80..=0xBFF => "ta",
+        0xC00..=0xC7F => "te",
+        0xC80..=0xCFF => "kn",
+        0xD00..=0xD7F => "ml",
+        0xD80..=0xDFF => "si",
+        0xE00..=0xE7F => "th",
+        0xE80..=0xEFF => "lo",
+        0x1000..=0x109F => "my",
+        0x10A0..=0x10FF => "ka",
+        0x1200..=0x139F => "am",
+        0x1780..=0x17FF => "km",
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => "ja",
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => "ko",
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => "zh",
+        _ => return None,
+    })
+}
+
+fn is_latin(c: char) -> bool {
+    matches!(c as u32, 0x41..=0x24F | 0x1E00..=0x1EFF)
 }
 
 /// Non-Latin scripts decide the language alone, when they dominate the letters.
 fn by_script(text: &str) -> Option<Language> {
-    let (mut latin, mut han, mut kana, mut hangul, mut cyrillic, mut arabic, mut devanagari, mut other) =
-        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
-    let mut greek = 0usize;
-    let mut hebrew = 0usize;
-    let mut thai = 0usize;
+    let (mut latin, mut unknown, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
+    let mut ukrainian = false;
+    let mut counts: Vec<(Language, usize)> = Vec::new();
     for c in text.chars().filter(|c| c.is_alphabetic()) {
-        match c as u32 {
-            0x41..=0x24F => latin += 1,
-            0x370..=0x3FF => greek += 1,
-            0x400..=0x4FF => cyrillic += 1,
-            0x590..=0x5FF => hebrew += 1,
-            0x600..=0x6FF | 0x750..=0x77F => arabic += 1,
-            0x900..=0x97F => devanagari += 1,
-            0xE00..=0xE7F => thai += 1,
-            0x3040..=0x30FF => kana += 1,
-            0x4E00..=0x9FFF | 0x3400..=0x4DBF => han += 1,
-            0xAC00..=0xD7AF | 0x1100..=0x11FF => hangul += 1,
-            _ => other += 1,
+        if is_latin(c) {
+            latin += 1;
+            continue;
+        }
+        let Some(lang) = script_language(c) else {
+            unknown += 1;
+            continue;
+        };
+        kana += usize::from(lang == "ja");
+        han += usize::from(lang == "zh");
+        ukrainian |= matches!(c, 'і' | 'ї' | 'є' | 'ґ' | 'І' | 'Ї' | 'Є' | 'Ґ');
+        match counts.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((lang, 1)),
         }
     }
-    let foreign = [
-        (kana, "ja"),
-        (hangul, "ko"),
-        (han, "zh"),
-        (cyrillic, "ru"),
-        (arabic, "ar"),
-        (devanagari, "hi"),
-        (greek, "el"),
-        (hebrew, "he"),
-        (thai, "th"),
-    ];
-    let total = latin + foreign.iter().map(|(n, _)| n).sum::<usize>() + other;
-    // Japanese mixes kanji and kana; any kana among Han marks it as Japanese.
-    let best = if kana > 0 && kana + han >= latin { Some("ja") } else {
-        foreign.iter().filter(|(n, _)| *n > 0).max_by_key(|(n, _)| *n).and_then(|&(n, lang)| {
-            // CJK characters carry a word each; count them double against Latin letters.
-            let weight = if matches!(lang, "zh" | "ja" | "ko") { 3 } else { 1 };
-            (n * weight >= latin).then_some(lang)
-        })
-    };
-    if total == 0 {
-        return None;
+    // Japanese mixes kanji and kana; kana among Han mark it as Japanese, unless
+    // they are a stray few (a kaomoji's づ in Chinese text).
+    if kana > 0 && kana * 4 >= han && kana + han >= latin {
+        return Some("ja");
     }
-    best
+    let best = counts.iter().copied().max_by_key(|&(_, n)| n).filter(|&(lang, n)| {
+        // CJK characters carry a word each; count them thrice against Latin letters.
+        let weight = if matches!(lang, "zh" | "ja" | "ko") { 3 } else { 1 };
+        n * weight >= latin
+    });
+    match best {
+        Some(("ru", _)) if ukrainian => Some("uk"),
+        Some((lang, _)) => Some(lang),
+        // A script we do not name, which is not English either.
+        None if unknown > latin => Some("und"),
+        None => None,
+    }
 }
 
 #[cfg(test)]
@@ -120,6 +262,19 @@ mod tests {
     fn english_with_a_foreign_word_stays_english() {
         assert_eq!(lang("Great jacket, très chic, but the zip broke"), "en");
         assert_eq!(lang("Great!"), "en");
+        assert_eq!(lang("Love my Nestlé coffee, and the Pokémon mug it came in"), "en");
+        assert_eq!(lang("The Le Creuset pan is great"), "en");
+        assert_eq!(lang("Gift for my oma, she said danke a hundred times"), "en");
+        assert_eq!(lang("Took 10 min to set up, super easy"), "en");
+        assert_eq!(lang("My e-bike charger died"), "en");
+    }
+
+    #[test]
+    fn english_contractions_are_not_elisions() {
+        assert_eq!(elision("it's"), None);
+        assert_eq!(elision("we'll"), None);
+        assert_eq!(elision("l'eau"), Some(&["fr", "it"][..]));
+        assert_eq!(elision("dell'acquisto"), Some(&["it"][..]));
     }
 
     #[test]
@@ -129,5 +284,50 @@ mod tests {
         assert_eq!(lang("很快，好吃，味道足，量大"), "zh");
         assert_eq!(lang("商品が届きませんでした"), "ja");
         assert_eq!(lang("Доставка была очень медленной"), "ru");
+        assert_eq!(lang("Доставка була дуже повільною, і товар зламаний"), "uk");
+        assert_eq!(lang("배송이 빨라요"), "ko");
+        assert_eq!(lang("送餐很快，菜也好吃，值得推荐(づ｡◕‿‿◕｡)づ"), "zh");
+        assert_eq!(lang("ডেলিভারি খুব দেরিতে এসেছে"), "bn");
+    }
+
+    #[test]
+    fn short_foreign_texts_are_not_english() {
+        assert_eq!(lang("Merci !"), "fr");
+        assert_eq!(lang("Super, polecam!"), "pl");
+        assert_eq!(lang("Non lo consiglio."), "it");
+        assert_eq!(lang("Niet aan te raden."), "nl");
+        assert_eq!(lang("¡Increíble!"), "es");
+        assert_eq!(lang("Jättebra, snabb leverans!"), "sv");
+        assert_eq!(lang("Çok güzel, tavsiye ederim."), "tr");
+        assert_eq!(lang("Nul, cassé au bout de deux jours."), "fr");
+    }
+
+    #[test]
+    fn letters_tell_languages_without_a_word_list() {
+        assert_eq!(lang("Sản phẩm tốt, giao hàng nhanh"), "vi");
+        assert_eq!(lang("Świetny towar"), "pl");
+        assert_eq!(lang("Straße"), "de");
+    }
+
+    #[test]
+    fn unknown_latin_languages_are_not_read_as_english() {
+        // Swahili: eight words, none English, none on a list.
+        assert_eq!(lang("Bidhaa nzuri sana imefika haraka kabisa nitanunua tena"), "und");
+        assert_eq!(lang("no comments on reliability, warranty, repairs, accessories, looks, weight"), "en");
+        assert_eq!(lang("Bought this for my abuela and she uses it every single day"), "en");
+    }
+
+    #[test]
+    fn nothing_to_tell_from() {
+        assert_eq!(lang(""), "und");
+        assert_eq!(lang("!!! :)"), "und");
+    }
+
+    #[test]
+    fn word_lists_keep_english_apart() {
+        let lex = &*LEXICON;
+        let shared: Vec<&&str> = lex.foreign.keys().filter(|w| lex.english.contains(*w)).collect();
+        assert!(shared.is_empty(), "on the English line and a foreign one: {shared:?}");
+        assert!(lex.english.len() > 300 && lex.order.len() >= 15);
     }
 }

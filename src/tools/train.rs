@@ -2,7 +2,8 @@
 //! and L2, over the features `classify::sentiment::features` extracts.
 
 use crate::classify::read_review;
-use crate::classify::sentiment::{self, FeatureMap, Features, Scores, SentimentModel, CLASSES, DENSE, DENSE_NAMES};
+use crate::classify::sentiment::{self, logits, softmax, Features, Scores, SentimentModel, BUCKETS, CLASSES, DENSE, QUANT};
+use crate::fast_hash::FastMap;
 
 /// A review reduced to what the trainer needs.
 pub struct Example {
@@ -17,42 +18,55 @@ pub struct Settings {
     pub l2: f32,
     /// Features seen in fewer training reviews are left out.
     pub min_count: usize,
-    /// Weights smaller than this (in every class) are dropped from the file.
+    /// Weights smaller than this (in every class) are dropped from the table.
     pub prune: f32,
+    /// Classes are weighted by (share of the average class)^-class_power.
+    pub class_power: f32,
+}
+
+/// Settings chosen by cross-validation (`evaluate`); each can be overridden
+/// for experiments by an environment variable (`TRAIN_EPOCHS`, `TRAIN_RATE`, …).
+fn setting(name: &str, default: f32) -> f32 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { epochs: 10, rate: 0.2, l2: 2e-5, min_count: 5, prune: 0.25 }
+        Settings {
+            epochs: setting("TRAIN_EPOCHS", 20.0) as usize,
+            rate: setting("TRAIN_RATE", 0.05),
+            l2: setting("TRAIN_L2", 1e-4),
+            min_count: setting("TRAIN_MIN_COUNT", 3.0) as usize,
+            prune: setting("TRAIN_PRUNE", 0.05),
+            class_power: setting("TRAIN_CLASS_POWER", 0.75),
+        }
     }
 }
 
-/// Extracts a review's features once; `names` collects feature names.
-pub fn example(review: &crate::review::Review, class: usize, weight: f32, names: Option<&mut FeatureMap<String>>) -> Example {
+/// Extracts a review's features once.
+pub fn example(review: &crate::review::Review, class: usize, weight: f32) -> Example {
     let parts = read_review(review);
-    let views: Vec<_> = parts.iter().map(|p| sentiment::PartView {
-        tokens: &p.tokens,
-        reading: &p.reading,
-        complaints: p.causes.iter().filter(|h| !h.flags.weak).map(|h| h.weight).sum(),
-    }).collect();
-    Example { features: sentiment::features(&views, names), class, weight }
+    let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
+    Example { features: sentiment::features(&views), class, weight }
 }
 
+/// Trains on `examples` and returns the model as it ships: quantized buckets.
 pub fn train(examples: &[&Example], s: &Settings) -> SentimentModel {
-    let mut counts: FeatureMap<usize> = FeatureMap::default();
+    let mut counts: FastMap<u32, usize> = FastMap::default();
     for e in examples {
-        for h in &e.features.sparse {
-            *counts.entry(*h).or_default() += 1;
+        for b in &e.features.sparse {
+            *counts.entry(*b).or_default() += 1;
         }
     }
-    let mut model = SentimentModel::default();
-    let mut g2_sparse: FeatureMap<Scores> = FeatureMap::default();
-    for (h, n) in &counts {
+    let mut sparse: FastMap<u32, Scores> = FastMap::default();
+    let mut g2_sparse: FastMap<u32, Scores> = FastMap::default();
+    for (b, n) in &counts {
         if *n >= s.min_count {
-            model.sparse.insert(*h, [0.0; CLASSES]);
-            g2_sparse.insert(*h, [1e-6; CLASSES]);
+            sparse.insert(*b, [0.0; CLASSES]);
+            g2_sparse.insert(*b, [1e-6; CLASSES]);
         }
     }
+    let (mut bias, mut dense) = ([0.0f32; CLASSES], [[0.0f32; CLASSES]; DENSE]);
     let mut g2_dense = [[1e-6f32; CLASSES]; DENSE];
     let mut g2_bias = [1e-6f32; CLASSES];
     let mut order: Vec<usize> = (0..examples.len()).collect();
@@ -66,21 +80,28 @@ pub fn train(examples: &[&Example], s: &Settings) -> SentimentModel {
         }
         for &i in &order {
             let e = examples[i];
-            let p = model.predict(&e.features);
+            let p = softmax(logits(&bias, &dense, &e.features, |b| sparse.get(&b).copied()));
             let grad: Scores = std::array::from_fn(|c| e.weight * (p[c] - f32::from(u8::from(c == e.class))));
-            step(&mut model.bias, &mut g2_bias, &grad, 1.0, s.rate, 0.0);
+            step(&mut bias, &mut g2_bias, &grad, 1.0, s.rate, 0.0);
             for (d, x) in e.features.dense.iter().enumerate() {
-                step(&mut model.dense[d], &mut g2_dense[d], &grad, *x, s.rate, s.l2);
+                step(&mut dense[d], &mut g2_dense[d], &grad, *x, s.rate, s.l2);
             }
-            for h in &e.features.sparse {
-                if let (Some(w), Some(g2)) = (model.sparse.get_mut(h), g2_sparse.get_mut(h)) {
+            for b in &e.features.sparse {
+                if let (Some(w), Some(g2)) = (sparse.get_mut(b), g2_sparse.get_mut(b)) {
                     step(w, g2, &grad, 1.0, s.rate, s.l2);
                 }
             }
         }
     }
-    model.sparse.retain(|_, w| w.iter().any(|v| v.abs() >= s.prune));
-    model
+    let mut table = vec![0u8; BUCKETS * CLASSES];
+    for (b, w) in sparse.iter().filter(|(_, w)| w.iter().any(|v| v.abs() >= s.prune)) {
+        for (c, v) in w.iter().enumerate() {
+            if let Some(slot) = table.get_mut(*b as usize * CLASSES + c) {
+                *slot = ((v * QUANT).round().clamp(-127.0, 127.0) as i8) as u8;
+            }
+        }
+    }
+    SentimentModel { bias, dense, table: table.into() }
 }
 
 fn step(w: &mut Scores, g2: &mut Scores, grad: &Scores, x: f32, rate: f32, l2: f32) {
@@ -91,33 +112,16 @@ fn step(w: &mut Scores, g2: &mut Scores, grad: &Scores, x: f32, rate: f32, l2: f
     }
 }
 
-/// The model file, readable and diffable: see `SentimentModel::parse`.
-pub fn write_model(model: &SentimentModel, names: &FeatureMap<String>, header: &str) -> String {
-    let mut out = String::from(header);
-    let fmt = |w: &Scores| w.iter().map(|v| format!("{:.3}", v)).collect::<Vec<_>>().join("\t");
-    out.push_str(&format!("@bias\t{}\n", fmt(&model.bias)));
-    for (name, w) in DENSE_NAMES.iter().zip(&model.dense) {
-        out.push_str(&format!("@{name}\t{}\n", fmt(w)));
-    }
-    let mut rows: Vec<(&String, &Scores)> =
-        model.sparse.iter().filter_map(|(h, w)| names.get(h).map(|n| (n, w))).collect();
-    rows.sort_by(|a, b| a.0.cmp(b.0));
-    for (name, w) in rows {
-        out.push_str(&format!("{name}\t{}\n", fmt(w)));
-    }
-    out
-}
-
 /// The sets the shipped model learns from: those whose licences allow shipping
 /// derived weights (`shared/data/README.md`), each with a weight.
 pub fn training_sets() -> Result<Vec<(super::datasets::Dataset, f32)>, String> {
     use super::datasets::*;
-    Ok(vec![(womens_clothing()?, 1.0), (vader_amazon()?, 2.0), (uci_sentences()?, 2.0), (amazon_aspects()?, 1.0)])
+    Ok(vec![(womens_clothing()?, 1.0), (vader_amazon()?, 3.0), (uci_sentences()?, 2.0), (amazon_aspects()?, 1.0)])
 }
 
 /// Examples for every item, weighted by set and by class rarity so the
 /// model does not learn that everything is positive.
-pub fn examples(sets: &[(super::datasets::Dataset, f32)], mut names: Option<&mut FeatureMap<String>>) -> Vec<Vec<Example>> {
+pub fn examples(sets: &[(super::datasets::Dataset, f32)]) -> Vec<Vec<Example>> {
     let mut per_class = [0usize; CLASSES];
     for (set, _) in sets {
         for item in &set.items {
@@ -125,13 +129,14 @@ pub fn examples(sets: &[(super::datasets::Dataset, f32)], mut names: Option<&mut
         }
     }
     let total: usize = per_class.iter().sum();
+    let power = Settings::default().class_power;
     let class_weight: Scores =
-        std::array::from_fn(|c| ((total as f32) / (CLASSES as f32 * per_class[c].max(1) as f32)).sqrt());
+        std::array::from_fn(|c| ((total as f32) / (CLASSES as f32 * per_class[c].max(1) as f32)).powf(power));
     sets.iter()
         .map(|(set, w)| {
             set.items
                 .iter()
-                .map(|item| example(&item.review, item.class, w * class_weight[item.class], names.as_deref_mut()))
+                .map(|item| example(&item.review, item.class, w * class_weight[item.class]))
                 .collect()
         })
         .collect()

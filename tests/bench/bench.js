@@ -61,15 +61,15 @@ const glue = await import(GLUE.href);
 
 // ---- The reviews.
 
-const { reviews, rows } = readReviews(DATA);
+const { reviews, rowCount } = readReviews(DATA);
 // `sentiment` reads what classify reads: the title, then the text.
 const sentimentTexts = reviews.map((review) => (review.title ? `${review.title}\n${review.text}` : review.text));
 const batches = [];
 for (let i = 0; i < reviews.length; i += BATCH) batches.push(reviews.slice(i, i + BATCH));
 
 console.log(`reviewloop bench${QUICK ? ' --quick' : ''}: Node ${process.version}, ${os.platform()} ${os.arch()}, ` +
-  `${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.availableParallelism()}`);
-console.log(`data: ${fmt(reviews.length)} reviews with text (of ${fmt(rows)} rows) ` +
+  `${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.availableParallelism()}, load average ${fmt(os.loadavg()[0], 1)}`);
+console.log(`data: ${fmt(reviews.length)} reviews with text (of ${fmt(rowCount)} rows) ` +
   'in ../shared/data/womens_clothing/reviews_dev.csv; 1 KB = 1,024 bytes\n');
 
 // ---- Size: what a browser downloads.
@@ -202,11 +202,11 @@ if (refused.length > 0) fail(`${refused.length} reviews were refused, e.g. ${JSO
   }
   const seconds = (performance.now() - start) / 1000;
   const after = { wasm: memory.buffer.byteLength, heap: heapAfterGc(collectGarbage) };
-  table(`memory over ${fmt(PLAN.classifications)} classifications in a row (classifyBatch, ${fmt(seconds, 1)} s)`,
-    ['at load', 'after warm-up', `after ${fmt(PLAN.classifications)}`, 'growth', 'target'], [
+  table(`memory, ${fmt(PLAN.classifications)} classifications in a row (${fmt(seconds, 1)} s)`,
+    ['at load', 'warmed up', `after ${fmt(PLAN.classifications)}`, 'growth', 'target'], [
       ['wasm linear memory (bytes)', fmt(atLoad.wasm), fmt(warm.wasm), fmt(after.wasm),
         signed(after.wasm - warm.wasm), 'flat', verdict(after.wasm === warm.wasm)],
-      ['JS heap used after a full GC (bytes)', fmt(atLoad.heap), fmt(warm.heap), fmt(after.heap), signed(after.heap - warm.heap)],
+      ['JS heap used after full GC (bytes)', fmt(atLoad.heap), fmt(warm.heap), fmt(after.heap), signed(after.heap - warm.heap)],
     ]);
 }
 
@@ -231,7 +231,7 @@ if (refused.length > 0) fail(`${refused.length} reviews were refused, e.g. ${JSO
       ...(size === 1024 * KB ? ['< 1,000 ms', verdict(best < 1000)] : [])]);
   }
   table(`long reviews: real reviews joined into one (best of ${PLAN.longRuns})`,
-    ['ms', 'ms per KB', 'vs 10 KB', 'target'], rows);
+    ['ms', 'ms per KB', 'per KB vs 10 KB', 'target'], rows);
 }
 
 console.log(`bench took ${fmt((performance.now() - benchStart) / 1000, 1)} s${QUICK ? ' (--quick)' : ''}`);
@@ -258,7 +258,7 @@ function readReviews(url) {
     if (review.text?.trim()) result.push(review.title ? { text: review.text, title: review.title } : { text: review.text });
   }
   if (result.length === 0) fail(`no reviews with text in ${fileURLToPath(url)}`);
-  return { reviews: result, rows: records.length };
+  return { reviews: result, rowCount: records.length };
 }
 
 /** One review of at least `bytes` bytes (UTF-8), made of real reviews joined by blank lines. */
