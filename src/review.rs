@@ -4,9 +4,9 @@ use serde::Deserialize;
 
 use crate::error::Error;
 
-/// The longest review text accepted in one call. A 1 MB review classifies in
-/// tens of milliseconds; beyond this the caller is almost certainly sending
-/// something that is not a review.
+/// The longest review text accepted in one call (time grows linearly with
+/// length: see the benchmark). Beyond this the caller is almost certainly
+/// sending something that is not a review.
 pub const MAX_TEXT_BYTES: usize = 2 * 1_048_576;
 
 /// One review. Only `text` is required; the rest is context the host may have.

@@ -186,7 +186,9 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     let views: Vec<PartView> = parts.iter().map(Part::view).collect();
     let features = sentiment::features(&views);
     let [neg, neu, pos] = model.predict(&features);
-    let score = round2((pos - neg).clamp(-1.0, 1.0));
+    // The model's lean, nudged by the lexicon, which reads negation well.
+    let compound: f32 = parts.iter().map(|p| p.reading.compound).sum::<f32>().clamp(-1.0, 1.0);
+    let score = round2((0.75 * (pos - neg) + 0.25 * compound).clamp(-1.0, 1.0));
     let praise = parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= 1.5);
     let named_complaint = parts.iter().any(|p| p.causes.iter().any(|h| !h.flags.weak));
     let complaint = named_complaint || parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence <= -1.0);
@@ -200,10 +202,12 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     let question = parts.first().is_some_and(|p| p.text.trim_end().ends_with('?'))
         && !complaint
         && parts.iter().all(|p| p.reading.compound.abs() < 0.3);
+    // The lexicon reads it as warm ("not bad at all") and nothing is faulted.
+    let reads_positive = !complaint && compound >= 0.3;
     // Mixed needs both halves present and neither side clear-cut.
     let label = if question {
         SentimentLabel::Neutral
-    } else if neg >= neu && neg >= pos {
+    } else if neg >= neu && neg >= pos && !(reads_positive && neg < CLEAR) {
         let mixed = contrasted || (praise && pos >= 0.1 && neg < CLEAR);
         if mixed { SentimentLabel::Mixed } else { SentimentLabel::Negative }
     } else if pos >= neu {

@@ -1,0 +1,78 @@
+//! Property test: any string classifies without a panic, a hang or a span
+//! outside the text. Runs in `cargo test`; `FUZZ_CASES=200000 cargo test
+//! --release --test fuzz` runs a longer campaign.
+
+use reviewloop::classify;
+use reviewloop::review::Review;
+
+/// xorshift64*: reproducible without a dependency; the seed is printed on failure.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Pieces that stress the tokenizer, offsets and rules: words the rules look
+/// for, negators, emoji with modifiers, combining marks, other scripts,
+/// control characters, the replacement character lone surrogates become.
+const PIECES: &[&str] = &[
+    "arrived broken", "not", "never", "refund", "still waiting for my refund", "charged me twice", "caught fire",
+    "order #12345", "call 555-123-4567", "a@b.co", "runs small", "but", ".", "!", "?", ",", " ", "\n", "\t", "'", "’",
+    "👍🏽", "😍", "🇬🇧", "e\u{301}", "\u{301}", "\u{200d}", "\u{fffd}", "日本語", "Доставка", "ß", "İ", "\u{0}", "\u{7f}",
+    "\u{feff}", "SHOUTING", "1Z999AA10123456784", "12 Main Street", "doesn't", "can't", ":)", ":(", "(", ")", "—",
+];
+
+fn random_text(rng: &mut Rng) -> String {
+    let mut s = String::new();
+    for _ in 0..rng.below(40) {
+        if rng.below(4) == 0 {
+            // Arbitrary scalar values, surrogates excluded by char::from_u32.
+            let c = char::from_u32(rng.below(0x11_0000) as u32).unwrap_or('\u{fffd}');
+            s.push(c);
+        } else {
+            s.push_str(PIECES[rng.below(PIECES.len())]);
+        }
+    }
+    s
+}
+
+#[test]
+fn any_text_classifies_with_spans_inside_it() {
+    let cases: usize = std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
+    let seed: u64 = std::env::var("FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed_1234_abcd_ef01);
+    let mut rng = Rng(seed);
+    for case in 0..cases {
+        let text = random_text(&mut rng);
+        let title = (rng.below(3) == 0).then(|| random_text(&mut rng));
+        let review = Review { title: title.clone(), rating: Some(1.0 + rng.below(5) as f64), ..Review::from_text(text.clone()) };
+        let Ok(c) = classify(&review) else { continue }; // a refusal is an answer
+        let units = |s: &str| s.encode_utf16().collect::<Vec<u16>>();
+        let (body, head) = (units(&text), units(title.as_deref().unwrap_or("")));
+        let spans = c.categories.iter().flat_map(|l| &l.evidence).chain(c.risks.iter().flat_map(|l| &l.evidence));
+        for span in spans {
+            let field = if span.field.is_some() { &head } else { &body };
+            assert!(span.start < span.end && span.end <= field.len(), "case {case} (seed {seed}): {span:?} in {text:?}");
+            // Never half a surrogate pair.
+            let slice = &field[span.start..span.end];
+            assert!(String::from_utf16(slice).is_ok(), "case {case} (seed {seed}): split pair {span:?} in {text:?}");
+        }
+        assert!((-1.0..=1.0).contains(&c.sentiment.score));
+        assert_eq!(classify(&review).ok(), Some(c), "case {case}: not deterministic");
+    }
+}
+
+#[test]
+fn long_repetitive_texts_keep_every_piece_of_evidence() {
+    // Repetition is the worst case for quadratic code: thousands of matches,
+    // each kept as evidence. (Time per KB is measured by the benchmark.)
+    let text = "This broke after a day, still waiting for my refund! ".repeat(4000); // ~200 KB
+    let c = classify(&Review::from_text(text)).expect("classifies");
+    assert!(c.categories.iter().any(|l| l.evidence.len() >= 4000));
+}
