@@ -2,7 +2,7 @@
 //! keys; our keys are our own words and features, so a multiply-rotate hash
 //! (the one rustc uses, "FxHash") does the job at a fraction of the cost.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
@@ -43,6 +43,7 @@ impl Hasher for FxHasher {
 }
 
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// FNV-1a, 64 bits: a stable hash of a name, the same at build time (build.rs
 /// uses it to key generated tables) and at run time.

@@ -29,14 +29,37 @@ pub struct Rule<L> {
     pub weight: f32,
     pub flags: Flags,
     pub pattern: String,
+    /// Where its anchor words sit in a match: the search is pinned there.
+    side: Side,
     /// Compiled on the rule's first candidate review: most rules are rarely
     /// needed, and compiling them all would cost more than a typical session.
     regex: OnceLock<Option<Regex>>,
 }
 
+/// Where a rule's anchor word sits in its matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    /// Matches start at the anchor word: searched from there, anchored.
+    Start,
+    /// Matches end at the anchor word: searched up to there, anchored at the end.
+    End,
+    /// No anchor: searched over the whole text.
+    Anywhere,
+}
+
 impl<L> Rule<L> {
     fn regex(&self) -> Option<&Regex> {
-        self.regex.get_or_init(|| Regex::new(&self.pattern).ok()).as_ref()
+        self.regex
+            .get_or_init(|| {
+                let body = self.pattern.strip_prefix("(?-u)").unwrap_or(&self.pattern);
+                let pinned = match self.side {
+                    Side::Start => format!("(?-u)^(?:{body})"),
+                    Side::End => format!("(?-u)(?:{body})$"),
+                    Side::Anywhere => self.pattern.clone(),
+                };
+                Regex::new(&pinned).ok()
+            })
+            .as_ref()
     }
 }
 
@@ -62,11 +85,11 @@ pub struct RuleBook<L> {
 // (hash of the pattern, whole words, word starts, words that must also be present).
 include!(concat!(env!("OUT_DIR"), "/rule_anchors.rs"));
 
-type Anchors = (&'static [&'static str], &'static [&'static str], &'static [&'static str]);
+type Anchors = (bool, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
 
 fn anchors(pattern: &str) -> Option<Anchors> {
     let key = fnv1a(pattern.as_bytes());
-    RULE_ANCHORS.iter().find(|(k, ..)| *k == key).map(|(_, w, s, f)| (*w, *s, *f))
+    RULE_ANCHORS.iter().find(|(k, ..)| *k == key).map(|(_, e, w, s, f)| (*e, *w, *s, *f))
 }
 
 /// One rule matching at one place.
@@ -120,9 +143,11 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             let pattern = format!("(?-u){pattern}");
             let index = book.rules.len();
             book.also.push(&[]);
+            let mut side = Side::Anywhere;
             match anchors(&pattern).filter(|_| !f.exact) {
                 None => book.always.push(index),
-                Some((words, prefixes, also)) => {
+                Some((at_end, words, prefixes, also)) => {
+                    side = if at_end { Side::End } else { Side::Start };
                     if let Some(slot) = book.also.get_mut(index) {
                         *slot = also;
                     }
@@ -137,29 +162,28 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                     }
                 }
             }
-            book.rules.push(Rule { label, weight, flags: f, pattern, regex: OnceLock::new() });
+            book.rules.push(Rule { label, weight, flags: f, pattern, side, regex: OnceLock::new() });
         }
         book
     }
 
-    /// Rules that may match a text with these tokens, each once, in file order.
-    fn candidates(&self, tokens: &[Token]) -> Vec<usize> {
-        let mut out = self.always.clone();
-        for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+    /// Where rules may match: (rule, index of its anchor token), in text order.
+    /// Rules that match anywhere are not listed (`always`).
+    fn candidates(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
             if let Some(rules) = self.by_word.get(t.norm.as_str()) {
-                out.extend_from_slice(rules);
+                out.extend(rules.iter().map(|&r| (r, at)));
             }
-            for &n in &self.prefix_lengths {
+            for &n in self.prefix_lengths.iter().filter(|&&n| n <= t.norm.len()) {
                 if let Some(rules) = t.norm.get(..n).and_then(|p| self.by_prefix.get(p)) {
-                    out.extend_from_slice(rules);
+                    out.extend(rules.iter().map(|&r| (r, at)));
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        if out.iter().any(|&i| self.also.get(i).is_some_and(|a| !a.is_empty())) {
+        if out.iter().any(|&(i, _)| self.also.get(i).is_some_and(|a| !a.is_empty())) {
             let present: FastMap<&str, ()> = tokens.iter().map(|t| (t.norm.as_str(), ())).collect();
-            out.retain(|&i| {
+            out.retain(|&(i, _)| {
                 let also = self.also.get(i).copied().unwrap_or(&[]);
                 also.is_empty() || also.iter().any(|w| present.contains_key(w))
             });
@@ -226,24 +250,76 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         reading: &LexiconReading,
         hits: &mut Vec<Hit<L>>,
     ) {
-        let offset = chunk.start;
-        for i in self.candidates(chunk_tokens) {
+        let first = hits.len();
+        let mut keep = |rule: &Rule<L>, start: usize, end: usize| {
+            // Byte-level patterns may stop inside a character: widen to whole ones.
+            let (start, end) = (char_floor(text, start), char_ceil(text, end));
+            if !rule.flags.negation_ok && negated_before(tokens, start) {
+                return;
+            }
+            if rule.flags.weak && clause_is_positive(tokens, reading, start) {
+                return;
+            }
+            hits.push(Hit { label: rule.label, weight: rule.weight, flags: rule.flags, start, end });
+        };
+        for &i in &self.always {
             let Some(rule) = self.rules.get(i) else { continue };
             let source = if rule.flags.exact { text } else { lower };
             let (Some(haystack), Some(regex)) = (source.as_bytes().get(chunk.clone()), rule.regex()) else { continue };
             for found in regex.find_iter(haystack) {
-                // Byte-level patterns may stop inside a character: widen to whole ones.
-                let (start, end) = (char_floor(text, offset + found.start()), char_ceil(text, offset + found.end()));
-                if !rule.flags.negation_ok && negated_before(tokens, start) {
-                    continue;
-                }
-                if rule.flags.weak && clause_is_positive(tokens, reading, start) {
-                    continue;
-                }
-                hits.push(Hit { label: rule.label, weight: rule.weight, flags: rule.flags, start, end });
+                keep(rule, chunk.start + found.start(), chunk.start + found.end());
+            }
+        }
+        let mut tried: Vec<(usize, usize)> = Vec::new();
+        for (i, at) in self.candidates(chunk_tokens) {
+            let (Some(rule), Some(anchor)) = (self.rules.get(i), chunk_tokens.get(at)) else { continue };
+            let Some(regex) = rule.regex() else { continue };
+            // The search is pinned to the anchor word: from its start to the end
+            // of the chunk, or from the previous sentence up to its end.
+            let window = match rule.side {
+                Side::Start => anchor.start..chunk.end,
+                _ => sentence_before(chunk_tokens, at).max(chunk.start)..anchor.end,
+            };
+            if tried.contains(&(i, window.start)) && rule.side == Side::Start {
+                continue;
+            }
+            tried.push((i, window.start));
+            let Some(haystack) = lower.as_bytes().get(window.clone()) else { continue };
+            if let Some(found) = regex.find(haystack) {
+                keep(rule, window.start + found.start(), window.start + found.end());
+            }
+        }
+        // One rule found twice over the same words (from two of its anchors)
+        // is one piece of evidence.
+        if let Some(found) = hits.get_mut(first..) {
+            found.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        }
+        let mut kept: Vec<Hit<L>> = hits.drain(first..).collect();
+        let mut out: Vec<Hit<L>> = Vec::with_capacity(kept.len());
+        for h in kept.drain(..) {
+            let inside = out.iter().rev().take_while(|o| o.end > h.start).any(|o| {
+                o.label == h.label && o.weight == h.weight && o.flags == h.flags && o.start <= h.start && h.end <= o.end
+            });
+            if !inside {
+                out.push(h);
+            }
+        }
+        hits.extend(out);
+    }
+}
+
+/// Byte offset where the sentence before the one holding token `at` starts.
+fn sentence_before(tokens: &[Token], at: usize) -> usize {
+    let mut ends_seen = 0;
+    for t in tokens.get(..at).unwrap_or(&[]).iter().rev() {
+        if t.kind == TokenKind::ClauseEnd && matches!(t.norm.as_str(), "." | "!" | "?" | "\n") {
+            ends_seen += 1;
+            if ends_seen == 2 {
+                return t.end;
             }
         }
     }
+    tokens.first().map_or(0, |t| t.start)
 }
 
 /// Chunk size for long texts: far longer than any one rule's match.

@@ -8,7 +8,7 @@
 //! The text is English unless its foreign words outnumber its English ones, so
 //! a "très chic" or a "danke" inside an English review leaves it English.
 
-use std::collections::{HashMap, HashSet};
+use crate::fast_hash::{FastMap, FastSet};
 use std::sync::LazyLock;
 
 use super::tokens::{Token, TokenKind};
@@ -26,15 +26,15 @@ const UNKNOWN_AFTER: usize = 8;
 const SHARED_WITH_ENGLISH: &[&str] = &["a", "in", "on", "an", "as", "so", "me", "no", "do", "am"];
 
 struct Lexicon {
-    english: HashSet<&'static str>,
+    english: FastSet<&'static str>,
     /// word -> the foreign languages it marks
-    foreign: HashMap<&'static str, Vec<Language>>,
+    foreign: FastMap<&'static str, Vec<Language>>,
     /// Foreign languages in file order, to break ties the same way every time.
     order: Vec<Language>,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut lex = Lexicon { english: HashSet::new(), foreign: HashMap::new(), order: Vec::new() };
+    let mut lex = Lexicon { english: FastSet::default(), foreign: FastMap::default(), order: Vec::new() };
     for line in include_str!("languages.txt").lines().filter(|l| !l.starts_with('#')) {
         let Some((code, list)) = line.split_once('\t') else { continue };
         if code == "en" {
