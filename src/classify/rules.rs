@@ -10,7 +10,13 @@
 
 use std::sync::OnceLock;
 
+use std::sync::Mutex;
+
 use regex::bytes::Regex;
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, MatchKind};
 
 use super::lexicon::{data_lines, LexiconReading, LEXICON};
 use crate::fast_hash::{fnv1a, FastMap};
@@ -34,6 +40,10 @@ pub struct Rule<L> {
     /// Compiled on the rule's first candidate review: most rules are rarely
     /// needed, and compiling them all would cost more than a typical session.
     regex: OnceLock<Option<Regex>>,
+    /// Pinned rules need no full regex: a one-way lazy DFA from the anchor
+    /// (forward from a first word, backward from a last word) finds the other
+    /// end, and builds several times faster.
+    pinned: OnceLock<Option<Pinned>>,
 }
 
 /// Where a rule's anchor word sits in its matches.
@@ -47,19 +57,47 @@ enum Side {
     Anywhere,
 }
 
+/// A one-way lazy DFA and its scratch space.
+struct Pinned {
+    dfa: DFA,
+    cache: Mutex<Cache>,
+}
+
 impl<L> Rule<L> {
+    /// The whole-text regex of a rule that matches anywhere.
     fn regex(&self) -> Option<&Regex> {
-        self.regex
+        self.regex.get_or_init(|| Regex::new(&self.pattern).ok()).as_ref()
+    }
+
+    fn pinned(&self) -> Option<&Pinned> {
+        self.pinned
             .get_or_init(|| {
-                let body = self.pattern.strip_prefix("(?-u)").unwrap_or(&self.pattern);
-                let pinned = match self.side {
-                    Side::Start => format!("(?-u)^(?:{body})"),
-                    Side::End => format!("(?-u)(?:{body})$"),
-                    Side::Anywhere => self.pattern.clone(),
-                };
-                Regex::new(&pinned).ok()
+                let backward = self.side == Side::End;
+                let dfa = DFA::builder()
+                    .configure(DFA::config().match_kind(if backward { MatchKind::All } else { MatchKind::LeftmostFirst }))
+                    .syntax(syntax::Config::new().unicode(false).utf8(false))
+                    .thompson(thompson::Config::new().reverse(backward).utf8(false))
+                    .build(&self.pattern)
+                    .ok()?;
+                let cache = Mutex::new(dfa.create_cache());
+                Some(Pinned { dfa, cache })
             })
             .as_ref()
+    }
+
+    /// The match pinned at one end of `window` in `haystack`, as a byte span.
+    fn find_pinned(&self, haystack: &[u8], window: std::ops::Range<usize>) -> Option<(usize, usize)> {
+        let pinned = self.pinned()?;
+        let mut cache = pinned.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // The range keeps the bytes around the window visible to `\b`.
+        let input = Input::new(haystack).range(window.clone()).anchored(Anchored::Yes);
+        if self.side == Side::End {
+            let found = pinned.dfa.try_search_rev(&mut cache, &input).ok()??;
+            Some((found.offset(), window.end))
+        } else {
+            let found = pinned.dfa.try_search_fwd(&mut cache, &input).ok()??;
+            Some((window.start, found.offset()))
+        }
     }
 }
 
@@ -162,7 +200,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                     }
                 }
             }
-            book.rules.push(Rule { label, weight, flags: f, pattern, side, regex: OnceLock::new() });
+            book.rules.push(Rule { label, weight, flags: f, pattern, side, regex: OnceLock::new(), pinned: OnceLock::new() });
         }
         book
     }
@@ -197,6 +235,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         for r in &self.rules {
             if let Err(e) = Regex::new(&r.pattern) {
                 problems.push(format!("bad pattern ({e}): {}", r.pattern));
+            } else if r.side != Side::Anywhere && r.pinned().is_none() {
+                problems.push(format!("pattern builds no one-way DFA: {}", r.pattern));
             }
         }
         problems
@@ -273,7 +313,6 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         let mut tried: Vec<(usize, usize)> = Vec::new();
         for (i, at) in self.candidates(chunk_tokens) {
             let (Some(rule), Some(anchor)) = (self.rules.get(i), chunk_tokens.get(at)) else { continue };
-            let Some(regex) = rule.regex() else { continue };
             // The search is pinned to the anchor word: from its start to the end
             // of the chunk, or from the previous sentence up to its end.
             let window = match rule.side {
@@ -284,9 +323,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 continue;
             }
             tried.push((i, window.start));
-            let Some(haystack) = lower.as_bytes().get(window.clone()) else { continue };
-            if let Some(found) = regex.find(haystack) {
-                keep(rule, window.start + found.start(), window.start + found.end());
+            if let Some((start, end)) = rule.find_pinned(lower.as_bytes(), window) {
+                keep(rule, start, end);
             }
         }
         // One rule found twice over the same words (from two of its anchors)
