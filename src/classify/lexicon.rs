@@ -16,6 +16,9 @@ const NEGATED: f32 = -0.74;
 const SHOUTED: f32 = 0.733;
 
 pub struct Lexicon {
+    /// Phrases that turn warm words sour: always, or beside a complaint.
+    pub sarcasm: Vec<String>,
+    pub sarcasm_if_complaint: Vec<String>,
     valence: FastMap<String, f32>,
     negators: FastMap<String, ()>,
     boosters: FastMap<String, f32>,
@@ -24,6 +27,8 @@ pub struct Lexicon {
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut lex = Lexicon {
+        sarcasm: Vec::new(),
+        sarcasm_if_complaint: Vec::new(),
         valence: FastMap::default(),
         negators: FastMap::default(),
         boosters: FastMap::default(),
@@ -49,6 +54,8 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             ["contrast", w] => {
                 lex.contrast.insert((*w).to_string(), ());
             }
+            ["sarcasm", phrase] => lex.sarcasm.push((*phrase).to_string()),
+            ["sarcasm_if_complaint", phrase] => lex.sarcasm_if_complaint.push((*phrase).to_string()),
             _ => {}
         }
     }

@@ -24,6 +24,8 @@ pub static RISKS: LazyLock<RuleBook<Risk>> =
 
 /// A model probability this high overrides the other half of a mixed review.
 const CLEAR: f32 = 0.75;
+/// A clause this warm (summed valence) is real praise.
+const PRAISE: f32 = 1.5;
 
 /// What the classifier says about one review.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -73,6 +75,8 @@ pub struct Span {
 pub struct Part<'a> {
     pub field: Option<&'static str>,
     pub text: &'a str,
+    /// The text in ASCII lower case (same byte offsets).
+    pub lower: String,
     pub tokens: Vec<Token>,
     pub reading: LexiconReading,
     pub causes: Vec<Hit<Category>>,
@@ -86,7 +90,7 @@ impl<'a> Part<'a> {
         let reading = lexicon::read(&tokens);
         let causes = outranked_removed(ROOT_CAUSES.hits(text, &lower, &tokens, &reading));
         let risks = RISKS.hits(text, &lower, &tokens, &reading);
-        Part { field, text, tokens, reading, causes, risks }
+        Part { field, text, lower, tokens, reading, causes, risks }
     }
 
     /// What the sentiment model reads of this part.
@@ -150,9 +154,10 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
     // Someone hurt, a lawsuit, a scam or a lost customer is never good news,
     // however warmly it is worded ("love how it caught fire" is sarcasm).
     if risks.iter().any(|(r, _, _)| *r != Risk::PersonalData) {
+        let praise = parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= PRAISE);
         sentiment.label = match sentiment.label {
-            SentimentLabel::Positive => SentimentLabel::Mixed,
-            SentimentLabel::Neutral => SentimentLabel::Negative,
+            SentimentLabel::Positive | SentimentLabel::Neutral if praise => SentimentLabel::Mixed,
+            SentimentLabel::Positive | SentimentLabel::Neutral => SentimentLabel::Negative,
             other => other,
         };
         sentiment.score = sentiment.score.min(0.0);
@@ -189,7 +194,7 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     // The model's lean, nudged by the lexicon, which reads negation well.
     let compound: f32 = parts.iter().map(|p| p.reading.compound).sum::<f32>().clamp(-1.0, 1.0);
     let score = round2((0.75 * (pos - neg) + 0.25 * compound).clamp(-1.0, 1.0));
-    let praise = parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= 1.5);
+    let praise = parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= PRAISE);
     let named_complaint = parts.iter().any(|p| p.causes.iter().any(|h| !h.flags.weak));
     let complaint = named_complaint || parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence <= -1.0);
     // "Love the dress, but it came a week late": the product praised, the
@@ -204,8 +209,22 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
         && parts.iter().all(|p| p.reading.compound.abs() < 0.3);
     // The lexicon reads it as warm ("not bad at all") and nothing is faulted.
     let reads_positive = !complaint && compound >= 0.3;
+    // "Thanks for nothing", "love how it fell apart": warm words, sour meaning.
+    let lex = &*lexicon::LEXICON;
+    let said = |phrases: &[String]| parts.iter().any(|p| phrases.iter().any(|s| p.lower.contains(s.as_str())));
+    // "love how" is sarcasm only with the complaint right after it.
+    let said_of_complaint = parts.iter().any(|p| {
+        lex.sarcasm_if_complaint.iter().any(|s| {
+            p.lower.match_indices(s.as_str()).any(|(at, _)| {
+                p.causes.iter().any(|h| !h.flags.weak && h.start >= at && h.start <= at + s.len() + 30)
+            })
+        })
+    });
+    let sarcastic = said(&lex.sarcasm) || said_of_complaint;
     // Mixed needs both halves present and neither side clear-cut.
-    let label = if question {
+    let label = if sarcastic {
+        SentimentLabel::Negative
+    } else if question {
         SentimentLabel::Neutral
     } else if neg >= neu && neg >= pos && !(reads_positive && neg < CLEAR) {
         let mixed = contrasted || (praise && pos >= 0.1 && neg < CLEAR);
@@ -217,6 +236,7 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     } else {
         SentimentLabel::Neutral
     };
+    let score = if sarcastic { -score.abs() } else { score };
     Sentiment { label, score }
 }
 
