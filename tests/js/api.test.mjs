@@ -193,15 +193,8 @@ describe('what the classifier reads', () => {
     assert.equal(classify({ text: 'broke after a day, total junk', rating: 1 }).ratingMismatch, false);
   });
 
-  // Examples of taxonomy.md the core misreads today; each is reported upstream.
-  const KNOWN_MISREADS = new Map([
-    ['says 64GB, it\'s 32GB', 'no not_as_described: read as positive with no category'],
-    ['only refunded half', 'no refund category'],
-    ['charged me twice', 'detected as Spanish ("me" is a Spanish function word), so no billing'],
-  ]);
   for (const { id, text } of TAXONOMY.examples) {
-    const todo = KNOWN_MISREADS.get(text);
-    test(`taxonomy.md example "${text}" is ${id}`, todo ? { todo } : {}, () => {
+    test(`taxonomy.md example "${text}" is ${id}`, () => {
       const review = { text };
       const result = classify(review);
       assertClassification(result, review);
