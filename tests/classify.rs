@@ -30,6 +30,19 @@ fn id<T: serde::Serialize>(v: T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
+/// `want` listed: each must be present; listed empty: none may be.
+fn expect_labels(kind: &str, want: Option<&[String]>, got: &[String], wrong: &mut Vec<String>) {
+    match want {
+        Some([]) if !got.is_empty() => wrong.push(format!("{kind} labels {got:?} (want none)")),
+        Some(want) => {
+            for w in want.iter().filter(|w| !got.contains(w)) {
+                wrong.push(format!("missing {kind} {w} (got {got:?})"));
+            }
+        }
+        None => {}
+    }
+}
+
 #[test]
 fn reviews_get_the_labels_a_merchant_expects() {
     let mut failures = Vec::new();
@@ -48,27 +61,11 @@ fn reviews_get_the_labels_a_merchant_expects() {
         if case.not_sentiment.as_deref() == Some(id(c.sentiment.label).as_str()) {
             wrong.push(format!("sentiment {}", id(c.sentiment.label)));
         }
-        match &case.categories {
-            Some(want) if want.is_empty() && !categories.is_empty() => wrong.push(format!("categories {categories:?} (want none)")),
-            Some(want) => {
-                for w in want.iter().filter(|w| !categories.contains(w)) {
-                    wrong.push(format!("missing category {w} (got {categories:?})"));
-                }
-            }
-            None => {}
-        }
+        expect_labels("category", case.categories.as_deref(), &categories, &mut wrong);
         for n in case.not_categories.iter().filter(|n| categories.contains(n)) {
             wrong.push(format!("unwanted category {n}"));
         }
-        match &case.risks {
-            Some(want) if want.is_empty() && !risks.is_empty() => wrong.push(format!("risks {risks:?} (want none)")),
-            Some(want) => {
-                for w in want.iter().filter(|w| !risks.contains(w)) {
-                    wrong.push(format!("missing risk {w} (got {risks:?})"));
-                }
-            }
-            None => {}
-        }
+        expect_labels("risk", case.risks.as_deref(), &risks, &mut wrong);
         if let Some(p) = &case.priority {
             if id(c.priority) != *p {
                 wrong.push(format!("priority {} (want {p})", id(c.priority)));

@@ -86,6 +86,18 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
+/// Counts one review's labels against its truth, per label.
+fn tally<L: Ord + Copy>(counts: &mut BTreeMap<L, LabelCounts>, truth: &[L], got: &[L]) {
+    for (label, n) in counts.iter_mut() {
+        match (truth.contains(label), got.contains(label)) {
+            (true, true) => n.tp += 1,
+            (false, true) => n.fp += 1,
+            (true, false) => n.fn_ += 1,
+            (false, false) => {}
+        }
+    }
+}
+
 fn corpus(name: &str) -> Result<String, String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/").to_string() + name;
     std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))
@@ -105,14 +117,7 @@ fn root_causes() -> Result<(), String> {
         rows += 1;
         let truth: Vec<Category> = labels.split(',').filter_map(Category::from_id).collect();
         let got: Vec<Category> = classify(&review).map_err(|e| e.to_string())?.categories.iter().map(|c| c.id).collect();
-        for (c, n) in counts.iter_mut() {
-            match (truth.contains(c), got.contains(c)) {
-                (true, true) => n.tp += 1,
-                (false, true) => n.fp += 1,
-                (true, false) => n.fn_ += 1,
-                (false, false) => {}
-            }
-        }
+        tally(&mut counts, &truth, &got);
     }
     println!("\nRoot causes ({rows} hand-labelled reviews, tests/corpus/root_causes.tsv)");
     println!("{:<24} {:>8} {:>10} {:>8} {:>8}", "category", "support", "precision", "recall", "F1");
@@ -152,14 +157,7 @@ fn risks(file: &str, about: &str) -> Result<(), String> {
         if verbose && truth != got {
             println!("  {} want {:?} got {:?}: {}", case.id, truth, got, case.text);
         }
-        for (r, n) in counts.iter_mut() {
-            match (truth.contains(r), got.contains(r)) {
-                (true, true) => n.tp += 1,
-                (false, true) => n.fp += 1,
-                (true, false) => n.fn_ += 1,
-                (false, false) => {}
-            }
-        }
+        tally(&mut counts, &truth, &got);
     }
     println!("\nRisk flags (tests/corpus/{file}, {about})");
     println!("{:<16} {:>8} {:>10} {:>8}   target: recall >=0.9", "flag", "support", "precision", "recall");
