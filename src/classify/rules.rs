@@ -7,10 +7,13 @@
 //! - `negation_ok`: a negator just before does not cancel it.
 //!
 //! Patterns run on the text in ASCII lower case, so they are written in lower case.
+//!
+//! Each rule is indexed by the words its matches start (or end) with, read off
+//! the pattern by `build.rs`; a text runs only the rules whose words it holds,
+//! each searched from (or up to) that word, so cost follows the words present,
+//! not the number of rules.
 
-use std::sync::OnceLock;
-
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use regex::bytes::Regex;
 use regex_automata::hybrid::dfa::{Cache, DFA};
@@ -219,6 +222,9 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 }
             }
         }
+        // A word can reach a rule twice (as a whole word and by its start).
+        out.sort_unstable_by_key(|&(rule, at)| (at, rule));
+        out.dedup();
         if out.iter().any(|&(i, _)| self.also.get(i).is_some_and(|a| !a.is_empty())) {
             let present: FastMap<&str, ()> = tokens.iter().map(|t| (t.norm.as_str(), ())).collect();
             out.retain(|&(i, _)| {
@@ -310,7 +316,6 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 keep(rule, chunk.start + found.start(), chunk.start + found.end());
             }
         }
-        let mut tried: Vec<(usize, usize)> = Vec::new();
         for (i, at) in self.candidates(chunk_tokens) {
             let (Some(rule), Some(anchor)) = (self.rules.get(i), chunk_tokens.get(at)) else { continue };
             // The search is pinned to the anchor word: from its start to the end
@@ -319,10 +324,6 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 Side::Start => anchor.start..chunk.end,
                 _ => sentence_before(chunk_tokens, at).max(chunk.start)..anchor.end,
             };
-            if tried.contains(&(i, window.start)) && rule.side == Side::Start {
-                continue;
-            }
-            tried.push((i, window.start));
             if let Some((start, end)) = rule.find_pinned(lower.as_bytes(), window) {
                 keep(rule, start, end);
             }
