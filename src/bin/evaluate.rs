@@ -9,10 +9,10 @@
 
 use std::collections::BTreeMap;
 
-use reviewloop::classify::{classify, classify_with, read_review};
+use reviewloop::classify::{classify, classify_with};
 use reviewloop::review::Review;
 use reviewloop::taxonomy::{Category, Risk, SentimentLabel};
-use reviewloop::text::detect_language;
+use reviewloop::text::{detect_language, tokenize};
 use reviewloop::tools::datasets::{SourceIndex, NEG, NEU, POS};
 use reviewloop::tools::metrics::{Confusion, LabelCounts};
 use reviewloop::tools::train::{examples, train, training_sets, Settings};
@@ -178,10 +178,7 @@ fn languages() -> Result<(), String> {
     let (mut right, mut total, mut english_as_other, mut other_as_english) = (0, 0, 0, 0);
     for line in corpus("languages.jsonl")?.lines().filter(|l| !l.trim().is_empty()) {
         let case: LanguageCase = serde_json::from_str(line).map_err(|e| e.to_string())?;
-        let review = Review::from_text(case.text.clone());
-        let parts = read_review(&review);
-        let tokens: Vec<_> = parts.iter().flat_map(|p| p.tokens.clone()).collect();
-        let got = detect_language(&case.text, &tokens);
+        let got = detect_language(&case.text, &tokenize(&case.text));
         total += 1;
         right += usize::from(got == case.language);
         english_as_other += usize::from(case.language == "en" && got != "en");

@@ -142,9 +142,15 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
     let language = match review.language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         Some(given) => given.to_ascii_lowercase(),
         None => {
-            let all_tokens: Vec<Token> = parts.iter().flat_map(|p| p.tokens.iter().cloned()).collect();
-            let joined: String = parts.iter().map(|p| p.text).collect::<Vec<_>>().join(" ");
-            detect_language(&joined, &all_tokens).to_string()
+            match parts.as_slice() {
+                // Most reviews have no title: read the body as it is, no copies.
+                [body] => detect_language(body.text, &body.tokens).to_string(),
+                _ => {
+                    let all_tokens: Vec<Token> = parts.iter().flat_map(|p| p.tokens.iter().cloned()).collect();
+                    let joined: String = parts.iter().map(|p| p.text).collect::<Vec<_>>().join(" ");
+                    detect_language(&joined, &all_tokens).to_string()
+                }
+            }
         }
     };
     let english = language == "en" || language.starts_with("en-");
@@ -154,7 +160,7 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
     // Someone hurt, a lawsuit, a scam or a lost customer is never good news,
     // however warmly it is worded ("love how it caught fire" is sarcasm).
     if risks.iter().any(|(r, _, _)| *r != Risk::PersonalData) {
-        let praise = parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= PRAISE);
+        let praise = has_praise(&parts);
         sentiment.label = match sentiment.label {
             SentimentLabel::Positive | SentimentLabel::Neutral if praise => SentimentLabel::Mixed,
             SentimentLabel::Positive | SentimentLabel::Neutral => SentimentLabel::Negative,
@@ -194,7 +200,7 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     // The model's lean, nudged by the lexicon, which reads negation well.
     let compound: f32 = parts.iter().map(|p| p.reading.compound).sum::<f32>().clamp(-1.0, 1.0);
     let score = round2((0.75 * (pos - neg) + 0.25 * compound).clamp(-1.0, 1.0));
-    let praise = parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= PRAISE);
+    let praise = has_praise(parts);
     let named_complaint = parts.iter().any(|p| p.causes.iter().any(|h| !h.flags.weak));
     let complaint = named_complaint || parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence <= -1.0);
     // "Love the dress, but it came a week late": the product praised, the
@@ -238,6 +244,11 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     };
     let score = if sarcastic { -score.abs() } else { score };
     Sentiment { label, score }
+}
+
+/// A clause warm enough to be real praise, anywhere in the review.
+fn has_praise(parts: &[Part]) -> bool {
+    parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence >= PRAISE)
 }
 
 /// Outside English the text is not read for feelings: the stars speak.
