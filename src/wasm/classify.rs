@@ -1,20 +1,11 @@
-//! The JavaScript binding: the one layer that knows wasm-bindgen. It turns JS
-//! values into core types and back, and core errors into JS `Error`s.
+//! `classify` and `classifyBatch`, and the reading of a JS review.
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use super::{js_error, record_id, to_js, Refused};
 use crate::classify::{classify as classify_review, Classification};
 use crate::error::Error;
 use crate::review::Review;
-
-fn serializer() -> serde_wasm_bindgen::Serializer {
-    serde_wasm_bindgen::Serializer::json_compatible()
-}
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value.serialize(&serializer()).map_err(|e| JsError::new(&format!("internal error: {e}")))
-}
 
 /// Fields of a review and the JavaScript type each must have.
 const FIELD_TYPES: &[(&str, &str)] = &[
@@ -53,7 +44,7 @@ fn check_field_types(value: &JsValue) -> Result<(), Error> {
     Ok(())
 }
 
-fn read_review(value: JsValue) -> Result<Review, Error> {
+pub(crate) fn read_review(value: JsValue) -> Result<Review, Error> {
     if !value.is_object() || js_sys::Array::is_array(&value) {
         return Err(Error::InvalidReview("expected an object like { text: \"…\" }".into()));
     }
@@ -71,15 +62,8 @@ fn classify_value(value: JsValue) -> Result<Classification, Error> {
 /// Classifies one review (`{ text, title?, rating?, … }`).
 #[wasm_bindgen(js_name = classify)]
 pub fn classify(review: JsValue) -> Result<JsValue, JsError> {
-    let result = classify_value(review).map_err(|e| JsError::new(&e.to_string()))?;
+    let result = classify_value(review).map_err(js_error)?;
     to_js(&result)
-}
-
-/// A review that could not be classified, in a batch: its id and why.
-#[derive(Serialize)]
-struct Refused {
-    id: Option<String>,
-    error: String,
 }
 
 /// Classifies an array of reviews. A bad review yields `{ id, error }` in its
@@ -90,9 +74,7 @@ pub fn classify_batch(reviews: JsValue) -> Result<JsValue, JsError> {
         reviews.dyn_into().map_err(|_| JsError::new("classifyBatch expects an array of reviews."))?;
     let out = js_sys::Array::new_with_length(array.length());
     for (i, item) in array.iter().enumerate() {
-        let id = js_sys::Reflect::get(&item, &JsValue::from_str("id")).ok().and_then(|v| {
-            v.as_string().or_else(|| v.as_f64().map(|n| n.to_string()))
-        });
+        let id = record_id(&item);
         let value = match classify_value(item) {
             Ok(c) => to_js(&c)?,
             Err(e) => to_js(&Refused { id, error: e.to_string() })?,

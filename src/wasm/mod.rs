@@ -1,0 +1,36 @@
+//! The JavaScript binding: the one layer that knows wasm-bindgen. It turns JS
+//! values into core types and back, and core errors into JS `Error`s. One
+//! file a surface: `classify`; each further surface adds its own.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+mod classify;
+
+fn serializer() -> serde_wasm_bindgen::Serializer {
+    serde_wasm_bindgen::Serializer::json_compatible()
+}
+
+/// A core value as a plain JS object (camelCase fields, `null` for `None`).
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value.serialize(&serializer()).map_err(|e| JsError::new(&format!("internal error: {e}")))
+}
+
+/// A core error as the JS `Error` a caller catches.
+pub(crate) fn js_error(error: impl std::fmt::Display) -> JsError {
+    JsError::new(&error.to_string())
+}
+
+/// The `id` of a JS record, as text, whatever else is wrong with it.
+pub(crate) fn record_id(value: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(value, &JsValue::from_str("id"))
+        .ok()
+        .and_then(|v| v.as_string().or_else(|| v.as_f64().map(|n| n.to_string())))
+}
+
+/// A record that could not be handled, in a batch: its id and why.
+#[derive(Serialize)]
+pub(crate) struct Refused {
+    pub id: Option<String>,
+    pub error: String,
+}
