@@ -62,3 +62,62 @@ export function classifyBatch(reviews) {
   }
   return core.classifyBatch(reviews);
 }
+
+/**
+ * A report over reviews and widget answers: volumes, root causes by product,
+ * SKU, carrier, region…, recurring issues, spikes, what to fix first, the
+ * urgent list and the recovery figures. Records may carry a `classification`
+ * (from `classify`); the others are classified on the way in.
+ * @param {import('./index.d.ts').ReportRecord[]} records
+ * @param {import('./index.d.ts').ReportOptions} [options]
+ * @returns {import('./index.d.ts').Summary} with `notCounted`: the records
+ *   that could not be read, `{ index, id, error }`
+ * @throws {Error} when `records` is not an array or an option is out of range
+ */
+export function summarize(records, options) {
+  if (!Array.isArray(records)) {
+    throw new Error('summarize expects an array of reviews.');
+  }
+  const report = createReport(options);
+  try {
+    const notCounted = report.add(records);
+    return { ...report.summary(), notCounted };
+  } finally {
+    report.close();
+  }
+}
+
+/**
+ * The same report, fed in batches: for streams and files of any size (memory
+ * follows the distinct products, SKUs… and days, not the reviews).
+ * @param {import('./index.d.ts').ReportOptions} [options]
+ * @returns {import('./index.d.ts').Report}
+ * @throws {Error} when an option is out of range
+ */
+export function createReport(options) {
+  loaded();
+  const report = new core.ReviewReport(options);
+  let open = true;
+  const live = () => {
+    if (!open) throw new Error('This report is closed: create another with createReport().');
+  };
+  return {
+    add(records) {
+      live();
+      if (!Array.isArray(records)) throw new Error('Report.add expects an array of reviews.');
+      return report.add(records);
+    },
+    skip(reason, example) {
+      live();
+      report.skip(reason, String(example));
+    },
+    summary() {
+      live();
+      return report.summary();
+    },
+    close() {
+      if (open) report.free();
+      open = false;
+    },
+  };
+}

@@ -222,6 +222,8 @@ pub struct RecoverySummary {
     pub recovered_share: Option<f64>,
     /// Resolved cases with no follow-up yet.
     pub follow_ups_due: u64,
+    /// What a follow-up may say about the review, after resolution only and never on Amazon.
+    pub update_invitation: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -287,6 +289,7 @@ impl RecoveryTally {
             unhappy_recovered: self.unhappy_recovered,
             recovered_share: (self.unhappy > 0).then(|| self.unhappy_recovered as f64 / self.unhappy as f64),
             follow_ups_due: self.follow_ups_due,
+            update_invitation: UPDATE_INVITATION,
         }
     }
 }

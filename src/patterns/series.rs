@@ -45,9 +45,6 @@ impl DailyCounts {
             .fold((0, 0.0), |(n, m), e| (n + u64::from(e.1), m + e.2))
     }
 
-    pub fn first_day(&self) -> Option<i32> {
-        self.days.first().map(|e| e.0)
-    }
 
 }
 
@@ -65,7 +62,6 @@ mod tests {
         assert_eq!(s.between(5, 6), (4, 8.0));
         assert_eq!(s.between(2, 4), (0, 0.0));
         assert_eq!(s.between(0, 100).0, 7);
-        assert_eq!(s.first_day(), Some(1));
         assert_eq!(s.days.len(), 4);
     }
 }
