@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 
 import classify from './commands/classify.js';
+import report from './commands/report.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, write } from './lib/command.js';
 
 /**
@@ -11,7 +12,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError, write } from './lib/command.js';
  * `options` (`util.parseArgs` options beyond `--help`) and
  * `run(values, positionals)` resolving to an exit status.
  */
-const COMMANDS = { classify };
+const COMMANDS = { classify, report };
 
 function usage() {
   const width = Math.max(...Object.entries(COMMANDS).map(([name, c]) => `${name} ${c.args}`.length));

@@ -96,7 +96,12 @@ export function summarize(records, options) {
  */
 export function createReport(options) {
   loaded();
-  const report = new core.ReviewReport(options);
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+    throw new Error('The report options must be an object like { windowDays: 14 }.');
+  }
+  // An option left undefined takes its default.
+  const given = Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
+  const report = new core.ReviewReport(given);
   let open = true;
   const live = () => {
     if (!open) throw new Error('This report is closed: create another with createReport().');

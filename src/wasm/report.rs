@@ -26,7 +26,10 @@ impl ReviewReport {
         let options: ReportOptions = if options.is_undefined() || options.is_null() {
             ReportOptions::default()
         } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("The report options could not be read: {e}.")))?
+            serde_wasm_bindgen::from_value(options).map_err(|e| {
+                let why = e.to_string();
+                JsError::new(&format!("The report options could not be read: {}.", why.strip_prefix("Error: ").unwrap_or(&why)))
+            })?
         };
         Ok(ReviewReport(Patterns::new(options).map_err(js_error)?))
     }
