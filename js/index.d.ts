@@ -101,11 +101,13 @@ export interface Issue {
   /** The cause in words: "size or fit". */
   about: string;
   reviews: number;
-  previousReviews: number | null;
+  /** Reviews per window over up to 4 windows before (as far back as the item goes). */
+  baseline: number | null;
+  /** (reviews − baseline) / max(baseline, 1) */
   growth: number | null;
   moneyAtStake: number | null;
   score: number;
-  /** "7 reviews of SKU TEE-BLK-M about size or fit in 14 days (to 2024-05-14), 1 in the 14 days before" */
+  /** "7 reviews of SKU TEE-BLK-M about size or fit in 14 days (to 2024-05-14), against 1.0 per 14 days before" */
   sentence: string;
 }
 

@@ -251,6 +251,14 @@ struct Totals {
     with_order_value: u64,
 }
 
+/// See [`Patterns::held`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub items: usize,
+    pub day_entries: usize,
+    pub review_ids: usize,
+}
+
 /// Whether a record was counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Added {
@@ -527,6 +535,15 @@ impl Patterns {
         }
         self.latest = Some(self.latest.map_or(opened, |l| l.max(opened)));
         self.recovery.add(&case, self.target());
+    }
+
+    /// What the report holds in memory, for benchmarks and tests: it follows
+    /// the distinct items and days, plus one 8-byte hash per review id.
+    pub fn held(&self) -> Held {
+        let day_entries = self.items.values().flat_map(|i| i.causes.iter().map(|(_, _, s)| s.len())).sum::<usize>()
+            + self.timeline.iter().map(DailyCounts::len).sum::<usize>()
+            + self.volume.len();
+        Held { items: self.items.len(), day_entries, review_ids: self.seen_ids.len() }
     }
 
     fn target(&self) -> Seconds {

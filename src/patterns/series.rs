@@ -34,6 +34,11 @@ impl DailyCounts {
         }
     }
 
+    /// Days with any count.
+    pub fn len(&self) -> usize {
+        self.days.len()
+    }
+
     /// Reviews and money on days `from..=to`.
     pub fn between(&self, from: i32, to: i32) -> (u64, f64) {
         let start = self.days.partition_point(|e| e.0 < from);
@@ -44,7 +49,6 @@ impl DailyCounts {
             .take_while(|e| e.0 <= to)
             .fold((0, 0.0), |(n, m), e| (n + u64::from(e.1), m + e.2))
     }
-
 
 }
 

@@ -20,6 +20,8 @@ const SPIKE_RATIO: f64 = 2.0;
 const SPIKE_MIN: u64 = 4;
 /// A spike "sits with" a carrier or warehouse holding this share of it.
 const CONCENTRATED: f64 = 0.6;
+/// A recurring issue's growth compares its window with up to this many windows before.
+const BASELINE_WINDOWS: i32 = 4;
 /// Weeks drawn in the timeline.
 const TIMELINE_WEEKS: i64 = 26;
 
@@ -182,9 +184,9 @@ pub struct Issue {
     pub about: &'static str,
     /// Reviews about it in the window (all of them when the input has no dates).
     pub reviews: u64,
-    /// …and in the window before.
-    pub previous_reviews: Option<u64>,
-    /// (reviews − previous) / max(previous, 1); `None` without dates.
+    /// Reviews per window over up to 4 windows before it (from the item's first review on).
+    pub baseline: Option<f64>,
+    /// (reviews − baseline) / max(baseline, 1); `None` without dates or history.
     pub growth: Option<f64>,
     pub money_at_stake: Option<f64>,
     pub score: f64,
@@ -408,14 +410,20 @@ impl Patterns {
                 let (reviews, money, previous) = match as_of {
                     Some(end) => {
                         let (n, m) = series.between(end - window + 1, end);
-                        (n, m, Some(series.between(end - 2 * window + 1, end - window).0))
+                        // Earlier windows, as far back as the item has reviews.
+                        let earlier: Vec<u64> = (1..=BASELINE_WINDOWS)
+                            .filter(|k| item.first_day.is_some_and(|f| end - (k + 1) * window + 1 >= f))
+                            .map(|k| series.between(end - (k + 1) * window + 1, end - k * window).0)
+                            .collect();
+                        let baseline = (!earlier.is_empty()).then(|| earlier.iter().sum::<u64>() as f64 / earlier.len() as f64);
+                        (n, m, baseline)
                     }
                     None => (*total, 0.0, None),
                 };
                 if reviews < u64::from(self.options.min_reviews) {
                     continue;
                 }
-                let growth = previous.map(|p| round2((reviews as f64 - p as f64) / (p.max(1) as f64)));
+                let growth = previous.map(|p| round2((reviews as f64 - p) / p.max(1.0)));
                 let base = if priced { money } else { reviews as f64 };
                 let score = round2(base * (1.0 + growth.unwrap_or(0.0).max(0.0)));
                 let what = format!("{} {}", key.dimension.label(), key.value);
@@ -430,7 +438,7 @@ impl Patterns {
                     None => format!("{} of {what} about {}", count_label(reviews, "review", "reviews"), about(*cause)),
                 };
                 if let Some(p) = previous {
-                    sentence.push_str(&format!(", {p} in the {window} days before"));
+                    sentence.push_str(&format!(", against {p:.1} per {window} days before"));
                 }
                 if priced && money > 0.0 {
                     sentence.push_str(&format!("; {} in orders from unhappy customers", money_text(money)));
@@ -441,7 +449,7 @@ impl Patterns {
                     cause: *cause,
                     about: about(*cause),
                     reviews,
-                    previous_reviews: previous,
+                    baseline: previous.map(round2),
                     growth,
                     money_at_stake: priced.then(|| round2(money)),
                     score,

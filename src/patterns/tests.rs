@@ -31,7 +31,7 @@ fn names_a_recurring_issue() {
     let issue = s.recurring.iter().find(|i| i.dimension == "sku").unwrap();
     assert_eq!(issue.value, "TEE-BLK-M");
     assert_eq!(issue.reviews, 7);
-    assert_eq!(issue.sentence, "7 reviews of SKU TEE-BLK-M about size or fit in 14 days (to 2024-05-14), 0 in the 14 days before");
+    assert_eq!(issue.sentence, "7 reviews of SKU TEE-BLK-M about size or fit in 14 days (to 2024-05-14)");
     assert!(s.recurring.iter().all(|i| i.value != "MUG-01"), "one review is not a pattern");
 }
 
