@@ -90,7 +90,7 @@ export interface ReportOptions {
   maxValues?: number;
 }
 
-export type DimensionId = 'product' | 'sku' | 'variant' | 'carrier' | 'region' | 'warehouse' | 'campaign' | 'segment';
+export type DimensionId = 'product' | 'sku' | 'variant' | 'carrier' | 'region' | 'warehouse' | 'campaign' | 'segment' | 'store';
 
 export interface CauseCount { id: CategoryId; about: string; reviews: number; share: number }
 

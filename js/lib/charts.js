@@ -62,6 +62,8 @@ function niceMax(max) {
 }
 
 const fmt = (n) => Number(n).toLocaleString('en-US');
+/** Coordinates to a tenth of a pixel: shorter markup, same drawing. */
+const px = (v) => Math.round(v * 10) / 10;
 
 /**
  * Lines over time: `series` of `{ name, values }` against `labels` (one per point).
@@ -76,8 +78,8 @@ export function lineChart({ title, labels, series, width = 720, height = 260 }) 
   const plotH = height - top - bottom;
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
   const n = labels.length;
-  const x = (i) => left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
-  const y = (v) => top + plotH - (v / max) * plotH;
+  const x = (i) => px(left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1)));
+  const y = (v) => px(top + plotH - (v / max) * plotH);
   const ticks = [0, max / 2, max];
   const every = Math.max(1, Math.ceil(n / 6));
   return h(
@@ -95,7 +97,7 @@ export function lineChart({ title, labels, series, width = 720, height = 260 }) 
     ),
     series.map((s, k) => {
       const colour = PALETTE[k % PALETTE.length];
-      const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+      const points = s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ');
       return [
         n === 1
           ? h('circle', { cx: x(0), cy: y(s.values[0] ?? 0), r: 3, fill: colour })
@@ -125,10 +127,10 @@ export function barChart({ title, rows, width = 720, unit = '' }) {
     h('title', {}, title),
     rows.map((r, i) => {
       const yTop = 4 + i * rowH;
-      const w = Math.max(1, (r.value / max) * plotW);
+      const w = px(Math.max(1, (r.value / max) * plotW));
       return [
         h('text', { x: labelW - 8, y: yTop + 14, 'text-anchor': 'end', 'font-size': 12, fill: '#222' }, cut(r.label, 30)),
-        h('rect', { x: labelW, y: yTop + 3, width: w.toFixed(1), height: rowH - 8, fill: PALETTE[0] }),
+        h('rect', { x: labelW, y: yTop + 3, width: w, height: rowH - 8, fill: PALETTE[0] }),
         h('text', { x: labelW + w + 6, y: yTop + 14, 'font-size': 12, fill: '#222' }, `${fmt(r.value)}${unit}`),
         r.note ? h('text', { x: labelW + plotW + 60, y: yTop + 14, 'font-size': 11, fill: '#555' }, cut(r.note, 32)) : null,
       ];

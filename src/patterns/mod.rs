@@ -45,6 +45,8 @@ pub enum Dimension {
     Campaign,
     /// "first order", "VIP"
     Segment,
+    /// Every review together: store-wide issues and spikes, also for exports with no product columns.
+    Store,
 }
 
 impl Dimension {
@@ -61,6 +63,7 @@ impl Dimension {
             Self::Warehouse => "warehouse",
             Self::Campaign => "campaign",
             Self::Segment => "segment",
+            Self::Store => "store",
         }
     }
 
@@ -75,6 +78,15 @@ impl Dimension {
             Self::Warehouse => "warehouse",
             Self::Campaign => "campaign",
             Self::Segment => "customer segment",
+            Self::Store => "the store",
+        }
+    }
+
+    /// "SKU TEE-BLK-M"; "the whole store".
+    fn naming(self, value: &str) -> String {
+        match self {
+            Self::Store => "the whole store".to_string(),
+            _ => format!("{} {value}", self.label()),
         }
     }
 
@@ -88,6 +100,7 @@ impl Dimension {
             Self::Warehouse => &r.warehouse,
             Self::Campaign => &r.campaign,
             Self::Segment => &r.segment,
+            Self::Store => return Some(STORE),
         };
         value.as_deref().map(str::trim).filter(|v| !v.is_empty())
     }
@@ -464,7 +477,7 @@ impl Patterns {
     /// The item keys a record counts under, with "(other)" past the cap of values.
     fn keys_of(&mut self, record: &ReportRecord) -> Vec<ItemKey> {
         let mut keys = Vec::new();
-        let singles = Dimension::ALL.iter().map(|d| (*d, None));
+        let singles = Dimension::ALL.iter().chain([&Dimension::Store]).map(|d| (*d, None));
         let pairs = PAIRS.iter().map(|(a, b)| (*a, Some(*b)));
         for (dimension, pair) in singles.chain(pairs) {
             let Some(first) = dimension.of(record) else { continue };
@@ -550,6 +563,9 @@ impl Patterns {
         (self.options.response_target_hours * HOUR as f64).round() as Seconds
     }
 }
+
+/// The one value of [`Dimension::Store`].
+const STORE: &str = "all";
 
 /// The value that stands for every value past `maxValues`.
 pub const OTHER: &str = "(other)";

@@ -365,6 +365,7 @@ impl Patterns {
         Dimension::ALL
             .iter()
             .filter_map(|d| {
+                // (The store as a whole is the headline and the root-cause list.)
                 let mut items: Vec<(&ItemKey, &Item)> = self.singles().filter(|(k, _)| k.dimension == *d).collect();
                 if items.is_empty() {
                     return None;
@@ -426,16 +427,20 @@ impl Patterns {
                 let growth = previous.map(|p| round2((reviews as f64 - p) / p.max(1.0)));
                 let base = if priced { money } else { reviews as f64 };
                 let score = round2(base * (1.0 + growth.unwrap_or(0.0).max(0.0)));
-                let what = format!("{} {}", key.dimension.label(), key.value);
+                // "of SKU TEE-BLK-M about size or fit", or "about late delivery across the store".
+                let (of, across) = match key.dimension {
+                    Dimension::Store => (String::new(), " across the store"),
+                    d => (format!(" of {}", d.naming(&key.value)), ""),
+                };
                 let mut sentence = match as_of {
                     Some(end) => format!(
-                        "{} of {what} about {} in {} days (to {})",
+                        "{}{of} about {}{across} in {} days (to {})",
                         count_label(reviews, "review", "reviews"),
                         about(*cause),
                         window,
                         format_day(end.into())
                     ),
-                    None => format!("{} of {what} about {}", count_label(reviews, "review", "reviews"), about(*cause)),
+                    None => format!("{}{of} about {}{across}", count_label(reviews, "review", "reviews"), about(*cause)),
                 };
                 if let Some(p) = previous {
                     sentence.push_str(&format!(", against {p:.1} per {window} days before"));
@@ -499,10 +504,9 @@ impl Patterns {
                 }
                 let concentrated_in = self.concentration(key, *cause, end, last_week);
                 let mut sentence = format!(
-                    "Complaints about {} for {} {}: {} in the 7 days to {}, against {:.1} a week before ({:.1}×)",
+                    "Complaints about {} for {}: {} in the 7 days to {}, against {:.1} a week before ({:.1}×)",
                     about(*cause),
-                    key.dimension.label(),
-                    key.value,
+                    key.dimension.naming(&key.value),
                     last_week,
                     format_day(end.into()),
                     mean,
@@ -510,10 +514,9 @@ impl Patterns {
                 );
                 if mean == 0.0 {
                     sentence = format!(
-                        "Complaints about {} for {} {}: {} in the 7 days to {}, none in the {} weeks before",
+                        "Complaints about {} for {}: {} in the 7 days to {}, none in the {} weeks before",
                         about(*cause),
-                        key.dimension.label(),
-                        key.value,
+                        key.dimension.naming(&key.value),
                         last_week,
                         format_day(end.into()),
                         weeks.len()

@@ -121,3 +121,22 @@ export function evidenceOf(result, id, review) {
   assert.ok(label, `${id} among ${JSON.stringify(labels(result))}`);
   return label.evidence.map((span) => assertSpan(span, review));
 }
+
+/**
+ * Runs `node js/cli.js ARGS` as a user would; `input` (a string) goes to stdin.
+ * @returns {Promise<{ status: number, stdout: string, stderr: string }>}
+ */
+export async function runCli(args, input) {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(CLI), ...args], { stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
