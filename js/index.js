@@ -112,6 +112,11 @@ export function createReport(options) {
       if (!Array.isArray(records)) throw new Error('Report.add expects an array of reviews.');
       return report.add(records);
     },
+    addJsonLines(bytes, firstLine = 1, cut = false) {
+      live();
+      if (!(bytes instanceof Uint8Array)) throw new Error('Report.addJsonLines expects the bytes of JSON Lines text (a Uint8Array).');
+      return report.addJsonLines(bytes, firstLine, cut);
+    },
     skip(reason, example) {
       live();
       report.skip(reason, String(example));

@@ -3,7 +3,7 @@ import { stat, writeFile } from 'node:fs/promises';
 
 import { createReport, init } from '../index.js';
 import { EXIT_OK, EXIT_REFUSED, UsageError, oneFile, openInput, write } from '../lib/command.js';
-import { streamRecords } from '../lib/records.js';
+import { streamRecords, usesOurFieldNames } from '../lib/records.js';
 import { toHtmlPage, toText } from '../lib/report-view.js';
 
 /** Records handed to the core at once. */
@@ -66,7 +66,109 @@ class Progress {
 async function* counted(stream, progress) {
   for await (const chunk of stream) {
     if (progress) progress.bytes += chunk.length;
-    yield chunk;
+    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  }
+}
+
+/** Bytes handed to the core at once on the JSON Lines path. */
+const JSON_BATCH_BYTES = 1 << 20;
+/** A line longer than this is refused, as records.js refuses it. */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+const NEWLINE = 10;
+
+/**
+ * Looks at the start of the input: JSON Lines whose first object uses our
+ * field names go to the core as bytes (fast); anything else goes through
+ * records.js. Returns the chunks read so far (to be read again) and the choice.
+ */
+async function peek(chunks, info) {
+  const seen = [];
+  let head = Buffer.alloc(0);
+  for (;;) {
+    const { value, done } = await chunks.next();
+    if (done) break;
+    seen.push(value);
+    head = Buffer.concat([head, value]);
+    const text = head.toString('utf8').replace(/^\uFEFF/, '');
+    const first = text.search(/\S/);
+    if (first === -1) continue;
+    if (text[first] !== '{') break;
+    const end = text.indexOf('\n', first);
+    if (end === -1 && head.length < MAX_LINE_BYTES) continue;
+    try {
+      const object = JSON.parse(text.slice(first, end === -1 ? undefined : end));
+      const keys = Object.keys(object);
+      if (usesOurFieldNames(keys, info)) {
+        info.format = 'jsonl';
+        return { seen, fast: true };
+      }
+    } catch {
+      // Not JSON after all: records.js says what is wrong with it.
+    }
+    break;
+  }
+  for (const key of Object.keys(info)) delete info[key]; // records.js fills it in afresh
+  return { seen, fast: false };
+}
+
+async function* replay(seen, chunks) {
+  yield* seen;
+  for (;;) {
+    const { value, done } = await chunks.next();
+    if (done) return;
+    yield value;
+  }
+}
+
+/** Feeds JSON Lines bytes to the core in batches of whole lines; calls `refused` for each line not counted. */
+async function readJsonLines(chunks, report, progress, refused) {
+  let pending = [];
+  let pendingBytes = 0;
+  let line = 1;
+  let skippingLongLine = false;
+  const send = (bytes, cut) => {
+    for (const e of report.addJsonLines(bytes, line, cut)) refused(e.line, e.error);
+    if (progress) {
+      for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) progress.records += 1;
+      progress.update();
+    }
+    for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) line += 1;
+  };
+  for await (const chunk of chunks) {
+    let piece = chunk;
+    if (skippingLongLine) {
+      const nl = piece.indexOf(NEWLINE);
+      if (nl === -1) continue;
+      piece = piece.subarray(nl + 1);
+      line += 1;
+      skippingLongLine = false;
+    }
+    pending.push(piece);
+    pendingBytes += piece.length;
+    if (pendingBytes < JSON_BATCH_BYTES) continue;
+    const joined = Buffer.concat(pending, pendingBytes);
+    const nl = joined.lastIndexOf(NEWLINE);
+    if (nl === -1) {
+      if (joined.length > MAX_LINE_BYTES) {
+        report.skip('unreadable', `line ${line}`);
+        refused(line, `Line ${line} is longer than ${MAX_LINE_BYTES >> 20} MB: put one review a line.`);
+        pending = [];
+        pendingBytes = 0;
+        skippingLongLine = true;
+      } else {
+        pending = [joined];
+      }
+      continue;
+    }
+    send(joined.subarray(0, nl + 1), false);
+    const rest = joined.subarray(nl + 1);
+    pending = rest.length ? [rest] : [];
+    pendingBytes = rest.length;
+  }
+  if (pendingBytes > 0) {
+    const joined = Buffer.concat(pending, pendingBytes);
+    const endsWithNewline = joined[joined.length - 1] === NEWLINE;
+    send(joined, !endsWithNewline);
   }
 }
 
@@ -138,38 +240,39 @@ covers the rest), or 2 when the file cannot be read or an option is wrong.`,
     const problems = [];
     let problemCount = 0;
     let status = EXIT_OK;
-    let batch = [];
-
-    const flush = () => {
-      const notCounted = report.add(batch);
-      for (const n of notCounted) {
-        status = EXIT_REFUSED;
-        problemCount += 1;
-        if (problems.length < PROBLEMS_KEPT) problems.push(`Review ${n.id ?? `#${n.index + 1} of its batch`}: ${n.error}`);
-      }
-      batch = [];
+    const refused = (where, error) => {
+      status = EXIT_REFUSED;
+      problemCount += 1;
+      if (problems.length < PROBLEMS_KEPT) problems.push(error);
+      return where;
     };
 
     try {
-      for await (const record of streamRecords(counted(input, progress), info)) {
-        if (record.review) {
-          batch.push(asReportRecord(record.review));
-          if (batch.length === BATCH_SIZE) {
-            flush();
-            if (progress) {
-              progress.records += BATCH_SIZE;
-              progress.update();
-            }
+      const chunks = counted(input, progress);
+      const { seen, fast } = await peek(chunks, info);
+      if (fast) {
+        await readJsonLines(replay(seen, chunks), report, progress, refused);
+      } else {
+        let batch = [];
+        const flush = () => {
+          for (const n of report.add(batch)) refused(n.index, `Review ${n.id ?? `#${n.index + 1} of its batch`}: ${n.error}`);
+          if (progress) {
+            progress.records += batch.length;
+            progress.update();
           }
-        } else {
-          status = EXIT_REFUSED;
-          report.skip(record.cutOff ? 'cutOff' : 'unreadable', `line ${record.line}`);
-          problemCount += 1;
-          if (problems.length < PROBLEMS_KEPT) problems.push(record.error);
+          batch = [];
+        };
+        for await (const record of streamRecords(replay(seen, chunks), info)) {
+          if (record.review) {
+            batch.push(asReportRecord(record.review));
+            if (batch.length === BATCH_SIZE) flush();
+          } else {
+            report.skip(record.cutOff ? 'cutOff' : 'unreadable', `line ${record.line}`);
+            refused(record.line, record.error);
+          }
         }
+        if (batch.length) flush();
       }
-      if (progress) progress.records += batch.length;
-      if (batch.length) flush();
       progress?.done();
       if (problemCount > problems.length) problems.push(`…and ${problemCount - problems.length} more records that could not be read.`);
       const summary = report.summary();

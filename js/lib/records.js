@@ -159,6 +159,18 @@ function toRecord(line, get, map, fromCsv) {
   return { line, review };
 }
 
+/**
+ * True when the JSON object keys already use our field names (`text`, not
+ * `body`): such JSON Lines can go to the core as they are. Keys no field
+ * reads go into `info.unread`.
+ * @param {string[]} keys
+ * @param {InputInfo} [info]
+ */
+export function usesOurFieldNames(keys, info) {
+  const map = fieldMap(keys, info);
+  return map.some(([field]) => field === 'text' || field === 'classification' || field === 'sentiment') && map.every(([field, at]) => keys[at] === field);
+}
+
 /** JSON Lines: one review object a line; blank lines are skipped. */
 class JsonLinesReader {
   constructor(info) {

@@ -572,3 +572,59 @@ pub const OTHER: &str = "(other)";
 
 #[cfg(test)]
 mod tests;
+
+/// A line of JSON Lines that was not counted.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LineError {
+    pub line: u64,
+    pub id: Option<String>,
+    pub error: String,
+}
+
+/// Longest line read; past it a line is refused (a review is not megabytes long).
+const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+impl Patterns {
+    /// Counts the reviews of JSON Lines text (our own export format, field
+    /// names as `ReportRecord` has them): one object a line, blank lines
+    /// skipped. `first_line` is the number of the first line, for messages;
+    /// `cut` says the text is the end of the input and did not end with a line
+    /// break, so a broken last line is a file cut short.
+    pub fn add_json_lines(&mut self, text: &[u8], first_line: u64, cut: bool) -> Vec<LineError> {
+        let mut errors = Vec::new();
+        let lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+        let last = lines.len().saturating_sub(1);
+        for (i, raw) in lines.into_iter().enumerate() {
+            let line = first_line + i as u64;
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if raw.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let is_cut = cut && i == last;
+            let error = if raw.len() > MAX_LINE_BYTES {
+                self.skip(SkipReason::Unreadable, &format!("line {line}"));
+                Some((None, format!("Line {line} is longer than {} MB: put one review a line.", MAX_LINE_BYTES >> 20)))
+            } else {
+                match serde_json::from_slice::<ReportRecord>(raw) {
+                    Ok(record) => match self.add(&record) {
+                        Ok(_) => None,
+                        Err(e) => Some((record.id, format!("Line {line}: {e}"))),
+                    },
+                    Err(e) => {
+                        let mut why = format!("Line {line} could not be read ({e}): write one review object a line.");
+                        if is_cut {
+                            why.push_str(" The file ends on this line without a line break: it looks cut off.");
+                        }
+                        let reason = if is_cut { SkipReason::CutOff } else { SkipReason::Unreadable };
+                        self.skip(reason, &format!("line {line}"));
+                        Some((None, why))
+                    }
+                }
+            };
+            if let Some((id, error)) = error {
+                errors.push(LineError { line, id, error });
+            }
+        }
+        errors
+    }
+}

@@ -20,7 +20,7 @@ pub struct ReportRecord {
     pub text: Option<String>,
     #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rating")]
     pub rating: Option<f64>,
     #[serde(default)]
     pub language: Option<String>,
@@ -65,6 +65,17 @@ pub struct ReportRecord {
     /// A classification from `reviewloop classify` or `classify()`; absent, the report classifies.
     #[serde(default)]
     pub classification: Option<ClassifiedAs>,
+    /// A line of `reviewloop classify` output merged into its review: the classification's fields at the top level.
+    #[serde(default)]
+    pub sentiment: Option<SentimentIn>,
+    #[serde(default)]
+    pub categories: Option<Vec<Labelled<Category>>>,
+    #[serde(default)]
+    pub risks: Option<Vec<Labelled<Risk>>>,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    #[serde(default)]
+    pub needs_reply: Option<bool>,
 }
 
 /// The parts of a classification a report reads (extra fields are ignored).
@@ -109,6 +120,15 @@ impl ReportRecord {
         if let Some(c) = &self.classification {
             return Ok(c.clone());
         }
+        if let (Some(sentiment), Some(priority)) = (&self.sentiment, self.priority) {
+            return Ok(ClassifiedAs {
+                sentiment: sentiment.clone(),
+                categories: self.categories.clone().unwrap_or_default(),
+                risks: self.risks.clone().unwrap_or_default(),
+                priority,
+                needs_reply: self.needs_reply.unwrap_or(false),
+            });
+        }
         let review = Review {
             id: self.id.clone(),
             text: self.text.clone().unwrap_or_default(),
@@ -139,6 +159,24 @@ fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
         Some(Value::Number(n)) if n.is_finite() && n.fract() == 0.0 => Some(format!("{}", n as i64)),
         Some(Value::Number(_)) | None => None,
     })
+}
+
+/// Stars as a number, or as text holding one ("4", "4.5").
+fn rating<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Number(f64),
+        Text(String),
+    }
+    match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => Ok(Some(n)),
+        Some(Value::Text(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::Text(s)) => s.trim().replace(',', ".").parse().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!("the rating {s:?} is not a number: give stars as a number from 1 to 5, or leave it out"))
+        }),
+        None => Ok(None),
+    }
 }
 
 /// Money arrives as a number or as text ("49.90", "$49.90", "49,90"); anything else is left out.

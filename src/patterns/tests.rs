@@ -88,3 +88,28 @@ fn poisson_tail_matches_known_values() {
     assert!(poisson_tail(2000, 1000.0) < 1e-100);
     assert_eq!(poisson_tail(2, 5.0), 1.0);
 }
+
+#[test]
+fn reads_json_lines_in_the_core() {
+    let mut p = Patterns::new(ReportOptions::default()).unwrap();
+    let text = concat!(
+        r#"{"id":"a","text":"x","sku":"TEE","createdAt":"2024-05-01","rating":"2","classification":{"sentiment":{"label":"negative","score":-0.8},"categories":[{"id":"size_fit","confidence":0.9,"evidence":[{"start":0,"end":1}]}],"risks":[],"priority":"normal","needsReply":true}}"#,
+        "\n\n",
+        r#"{"id":"b","text":"y","sku":"TEE","createdAt":"2024-05-02","sentiment":{"label":"negative"},"categories":[{"id":"size_fit"}],"risks":[],"priority":"normal","needsReply":true,"unknown":[1,2]}"#,
+        "\r\n",
+        r#"{"id":"b","text":"again","sentiment":{"label":"positive"},"priority":"low"}"#,
+        "\n",
+        r#"{"id":"c","text":"z","rating":"five"}"#,
+        "\n",
+        r#"{"id":"d","text":"cut of"#,
+    );
+    let errors = p.add_json_lines(text.as_bytes(), 10, true);
+    assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![14, 15]);
+    assert!(errors[0].error.contains("the rating \"five\" is not a number"), "{}", errors[0].error);
+    assert!(errors[1].error.contains("looks cut off"), "{}", errors[1].error);
+    let s = p.summary();
+    assert_eq!(s.volume.reviews, 2);
+    assert_eq!(s.root_causes.iter().map(|c| (c.id, c.reviews)).collect::<Vec<_>>(), vec![(Category::SizeFit, 2)]);
+    let reasons: Vec<(SkipReason, u64)> = s.skipped.iter().map(|k| (k.reason, k.count)).collect();
+    assert_eq!(reasons, vec![(SkipReason::DuplicateId, 1), (SkipReason::Unreadable, 1), (SkipReason::CutOff, 1)]);
+}

@@ -58,6 +58,15 @@ impl ReviewReport {
         to_js(&refused)
     }
 
+    /// Counts the reviews of JSON Lines bytes (our own format: `ReportRecord`
+    /// field names), parsed in the core; `firstLine` numbers the first line
+    /// for messages; `cut` says the bytes end the input without a line break.
+    /// Returns the lines not counted: `[{ line, id, error }]`.
+    #[wasm_bindgen(js_name = addJsonLines)]
+    pub fn add_json_lines(&mut self, bytes: &[u8], first_line: f64, cut: bool) -> Result<JsValue, JsError> {
+        to_js(&self.0.add_json_lines(bytes, first_line.max(1.0) as u64, cut))
+    }
+
     /// Notes a record the caller could not read at all: `reason` is
     /// `"unreadable"` or `"cutOff"`; `example` a line number or id to find it by.
     pub fn skip(&mut self, reason: &str, example: &str) -> Result<(), JsError> {
