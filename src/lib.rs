@@ -4,6 +4,7 @@
 //! `wasm` is the one layer that carries `#[wasm_bindgen]`.
 //!
 //! - [`classify`]: sentiment, root causes, risk flags, priority, evidence.
+//! - [`reply`]: public replies drafted and linted against the compliance rules.
 //! - [`taxonomy`]: the ids every surface speaks.
 //! - [`text`]: words, clauses, languages and UTF-16 offsets.
 //! - [`patterns`]: recurring complaints, spikes and what to fix first, over a stream of reviews.
@@ -16,6 +17,7 @@ pub mod error;
 pub mod fast_hash;
 pub mod patterns;
 pub mod recovery;
+pub mod reply;
 pub mod review;
 pub mod taxonomy;
 pub mod text;
