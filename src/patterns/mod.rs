@@ -226,7 +226,9 @@ const EXAMPLES_KEPT: usize = 5;
 #[derive(Clone, Debug)]
 pub struct Patterns {
     options: ReportOptions,
-    items: HashMap<ItemKey, Item>,
+    /// Where each item's counts are in `items`: one hash per key and review.
+    index: HashMap<ItemKey, usize>,
+    items: Vec<Item>,
     values_per_dimension: HashMap<(Dimension, Option<Dimension>), usize>,
     capped: HashSet<Dimension>,
     seen_ids: HashSet<u64>,
@@ -315,7 +317,8 @@ impl Patterns {
         options.check()?;
         Ok(Patterns {
             options,
-            items: HashMap::new(),
+            index: HashMap::new(),
+            items: Vec::new(),
             values_per_dimension: HashMap::new(),
             capped: HashSet::new(),
             seen_ids: HashSet::new(),
@@ -444,8 +447,8 @@ impl Patterns {
         }
 
         let keys = self.keys_of(record);
-        for key in keys {
-            let item = self.items.entry(key).or_default();
+        for at in keys {
+            let Some(item) = self.items.get_mut(at) else { continue };
             item.reviews += 1;
             if unhappy {
                 item.unhappy += 1;
@@ -474,8 +477,8 @@ impl Patterns {
         }
     }
 
-    /// The item keys a record counts under, with "(other)" past the cap of values.
-    fn keys_of(&mut self, record: &ReportRecord) -> Vec<ItemKey> {
+    /// Where the items a record counts under are, with "(other)" past the cap of values.
+    fn keys_of(&mut self, record: &ReportRecord) -> Vec<usize> {
         let mut keys = Vec::new();
         let singles = Dimension::ALL.iter().chain([&Dimension::Store]).map(|d| (*d, None));
         let pairs = PAIRS.iter().map(|(a, b)| (*a, Some(*b)));
@@ -489,16 +492,23 @@ impl Patterns {
                 },
             };
             let mut key = ItemKey { dimension, pair, value: value.into_boxed_str() };
-            if !self.items.contains_key(&key) {
-                let n = self.values_per_dimension.entry((dimension, pair)).or_default();
-                if *n >= self.options.max_values {
-                    self.capped.insert(dimension);
-                    key.value = OTHER.into();
-                } else {
-                    *n += 1;
-                }
+            if let Some(at) = self.index.get(&key) {
+                keys.push(*at);
+                continue;
             }
-            keys.push(key);
+            let n = self.values_per_dimension.entry((dimension, pair)).or_default();
+            if *n >= self.options.max_values {
+                self.capped.insert(dimension);
+                key.value = OTHER.into();
+            } else {
+                *n += 1;
+            }
+            let next = self.items.len();
+            let at = *self.index.entry(key).or_insert(next);
+            if at == next {
+                self.items.push(Item::default());
+            }
+            keys.push(at);
         }
         keys
     }
@@ -553,7 +563,7 @@ impl Patterns {
     /// What the report holds in memory, for benchmarks and tests: it follows
     /// the distinct items and days, plus one 8-byte hash per review id.
     pub fn held(&self) -> Held {
-        let day_entries = self.items.values().flat_map(|i| i.causes.iter().map(|(_, _, s)| s.len())).sum::<usize>()
+        let day_entries = self.items.iter().flat_map(|i| i.causes.iter().map(|(_, _, s)| s.len())).sum::<usize>()
             + self.timeline.iter().map(DailyCounts::len).sum::<usize>()
             + self.volume.len();
         Held { items: self.items.len(), day_entries, review_ids: self.seen_ids.len() }

@@ -356,8 +356,12 @@ impl Patterns {
         }
     }
 
+    fn all_items(&self) -> impl Iterator<Item = (&ItemKey, &Item)> {
+        self.index.iter().filter_map(|(k, at)| self.items.get(*at).map(|item| (k, item)))
+    }
+
     fn singles(&self) -> impl Iterator<Item = (&ItemKey, &Item)> {
-        self.items.iter().filter(|(k, _)| k.pair.is_none())
+        self.all_items().filter(|(k, _)| k.pair.is_none())
     }
 
     fn breakdowns(&self) -> Vec<Breakdown> {
@@ -549,7 +553,7 @@ impl Patterns {
     /// The carrier, warehouse or region holding most of a spike, when one holds most of it.
     fn concentration(&self, key: &ItemKey, cause: Category, end: i32, last_week: u64) -> Option<Concentration> {
         let mut best: Option<Concentration> = None;
-        for (pair_key, item) in self.items.iter().filter(|(k, _)| k.pair.is_some()) {
+        for (pair_key, item) in self.all_items().filter(|(k, _)| k.pair.is_some()) {
             let (Some(second), mut values) = (pair_key.pair, pair_key.value.split(PAIR_SEPARATOR)) else { continue };
             let (Some(a), Some(b)) = (values.next(), values.next()) else { continue };
             let other = if pair_key.dimension == key.dimension && a == &*key.value {
