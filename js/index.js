@@ -91,7 +91,9 @@ export function draftReply(review, options) {
 export function lintReply(text, options) {
   loaded();
   return core.lintReply(text, options);
+}
 
+/**
  * A report over reviews and widget answers: volumes, root causes by product,
  * SKU, carrier, region…, recurring issues, spikes, what to fix first, the
  * urgent list and the recovery figures. Records may carry a `classification`
