@@ -10,7 +10,7 @@ PKG := js/pkg
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types
 NODE_BIN := js/node_modules/.bin
 
-.PHONY: setup setup-rust setup-node setup-browser build test test-rust test-js test-browser demo bench evaluate train clean
+.PHONY: setup setup-rust setup-node setup-browser build test test-rust test-js test-browser demo bench bench-report evaluate train clean
 
 ## Set-up: only what is missing is installed.
 setup: setup-rust setup-node
@@ -57,6 +57,10 @@ demo: build
 ## Figures: speed and size against the npm `sentiment` package; accuracy on ../shared/data.
 bench: build
 	node tests/bench/bench.js
+
+## `reviewloop report` over 250k, 500k and 1M generated reviews: time and peak memory.
+bench-report: build
+	node tests/bench/report.js
 
 evaluate:
 	cargo run --quiet --profile tools --features tools --bin evaluate
