@@ -1,7 +1,9 @@
 // Shared by the JavaScript suites: where the shared data and contract live,
 // the taxonomy read from the contract itself, and checks of a classification.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** Real reviews, read at test time; never copied into the repository. */
 export const DATA = new URL('../../../shared/data/', import.meta.url);
@@ -123,12 +125,10 @@ export function evidenceOf(result, id, review) {
 }
 
 /**
- * Runs `node js/cli.js ARGS` as a user would; `input` (a string) goes to stdin.
- * @returns {Promise<{ status: number, stdout: string, stderr: string }>}
+ * Runs the CLI; `input` (a string, or a readable stream) goes to stdin.
+ * @returns {Promise<{ status: number, stdout: string, stderr: string, lines: object[] }>}
  */
-export async function runCli(args, input) {
-  const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
+export function cli(args, input) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fileURLToPath(CLI), ...args], { stdio: 'pipe' });
     let stdout = '';
@@ -136,7 +136,19 @@ export async function runCli(args, input) {
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input ?? '');
+    child.on('close', (status) => {
+      resolve({
+        status,
+        stdout,
+        stderr,
+        get lines() {
+          return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+        },
+      });
+    });
+    if (typeof input === 'string') child.stdin.end(input);
+    else if (input) input.pipe(child.stdin);
+    else child.stdin.end();
   });
 }
+

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { classifyBatch, createReport, init, summarize } from '../../js/index.js';
 import { parseRecords } from '../../js/lib/records.js';
-import { DATA, runCli } from './helpers.mjs';
+import { DATA, cli as runCli } from './helpers.mjs';
 
 let dir;
 const file = async (name, text) => {
