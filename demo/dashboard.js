@@ -39,7 +39,7 @@ async function show(records, meta) {
     let batch = [];
     let done = 0;
     const flush = async () => {
-      for (const n of report.add(batch)) if (problems.length < 5) problems.push(`Review ${n.id ?? '(no id)'}: ${n.error}`);
+      for (const n of report.add(batch)) if (problems.length < 5) problems.push(n.error);
       done += batch.length;
       batch = [];
       progress.value = done / records.length;

@@ -117,6 +117,12 @@ export function summarize(records, options) {
   }
 }
 
+/** A record's id as text, when it has one. */
+function idOf(record) {
+  const id = record?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
 /**
  * The same report, fed in batches: for streams and files of any size (memory
  * follows the distinct products, SKUs… and days, not the reviews).
@@ -136,16 +142,33 @@ export function createReport(options) {
   const live = () => {
     if (!open) throw new Error('This report is closed: create another with createReport().');
   };
+  const encoder = new TextEncoder();
   return {
     add(records) {
       live();
       if (!Array.isArray(records)) throw new Error('Report.add expects an array of reviews.');
-      return report.add(records);
+      // One JSON line a record, parsed in the core (see ReviewReport in src/wasm/report.rs).
+      const unwritable = [];
+      const lines = records.map((record, index) => {
+        try {
+          const line = JSON.stringify(record ?? null);
+          if (line !== undefined) return line;
+        } catch {
+          // BigInt or a cycle: said below.
+        }
+        unwritable.push({ index, id: null, error: `Review ${index + 1}: not a plain object of text, numbers and dates.` });
+        return 'null';
+      });
+      const refused = report
+        .addJsonLines(encoder.encode(lines.join('\n')), 1, false)
+        .filter((e) => !unwritable.some((u) => u.index === e.line - 1))
+        .map((e) => ({ index: e.line - 1, id: e.id ?? idOf(records[e.line - 1]), error: `Review ${e.line}: ${e.error}` }));
+      return [...unwritable, ...refused].sort((a, b) => a.index - b.index);
     },
     addJsonLines(bytes, firstLine = 1, cut = false) {
       live();
       if (!(bytes instanceof Uint8Array)) throw new Error('Report.addJsonLines expects the bytes of JSON Lines text (a Uint8Array).');
-      return report.addJsonLines(bytes, firstLine, cut);
+      return report.addJsonLines(bytes, firstLine, cut).map((e) => ({ ...e, error: `Line ${e.line}: ${e.error}` }));
     },
     skip(reason, example) {
       live();

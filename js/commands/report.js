@@ -255,7 +255,7 @@ covers the rest), or 2 when the file cannot be read or an option is wrong.`,
       } else {
         let batch = [];
         const flush = () => {
-          for (const n of report.add(batch)) refused(n.index, `Review ${n.id ?? `#${n.index + 1} of its batch`}: ${n.error}`);
+          for (const n of report.add(batch)) refused(n.index, n.error);
           if (progress) {
             progress.records += batch.length;
             progress.update();

@@ -583,7 +583,8 @@ pub const OTHER: &str = "(other)";
 #[cfg(test)]
 mod tests;
 
-/// A line of JSON Lines that was not counted.
+/// A line of JSON Lines that was not counted. `error` reads after "Line 8: "
+/// or "Review 8: ", whichever the caller's input is.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct LineError {
     pub line: u64,
@@ -613,17 +614,17 @@ impl Patterns {
             let is_cut = cut && i == last;
             let error = if raw.len() > MAX_LINE_BYTES {
                 self.skip(SkipReason::Unreadable, &format!("line {line}"));
-                Some((None, format!("Line {line} is longer than {} MB: put one review a line.", MAX_LINE_BYTES >> 20)))
+                Some((None, format!("longer than {} MB: put one review a line.", MAX_LINE_BYTES >> 20)))
             } else {
                 match serde_json::from_slice::<ReportRecord>(raw) {
                     Ok(record) => match self.add(&record) {
                         Ok(_) => None,
-                        Err(e) => Some((record.id, format!("Line {line}: {e}"))),
+                        Err(e) => Some((record.id, e.to_string())),
                     },
                     Err(e) => {
-                        let mut why = format!("Line {line} could not be read ({e}): write one review object a line.");
+                        let mut why = format!("not a review we can read ({e}): write one review object a line.");
                         if is_cut {
-                            why.push_str(" The file ends on this line without a line break: it looks cut off.");
+                            why.push_str(" The input ends here without a line break: it looks cut off.");
                         }
                         let reason = if is_cut { SkipReason::CutOff } else { SkipReason::Unreadable };
                         self.skip(reason, &format!("line {line}"));

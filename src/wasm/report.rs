@@ -1,22 +1,15 @@
 //! `ReviewReport`: the patterns-and-recovery report, fed in batches from JS.
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::{js_error, record_id, to_js};
-use crate::patterns::{Added, Patterns, ReportOptions, ReportRecord, SkipReason};
+use super::{js_error, to_js};
+use crate::patterns::{Patterns, ReportOptions, SkipReason};
 
-/// A report being built: `add` batches of reviews, read `summary()` at any point.
+/// A report being built: feed it JSON Lines, read `summary()` at any point.
+/// (JS objects reach it as JSON too: `JSON.stringify` and one parse in the
+/// core beat reading each field across the boundary, and keep one reader.)
 #[wasm_bindgen(js_name = ReviewReport)]
 pub struct ReviewReport(Patterns);
-
-/// A record of a batch that was not counted, and why.
-#[derive(Serialize)]
-struct NotCounted {
-    index: u32,
-    id: Option<String>,
-    error: String,
-}
 
 #[wasm_bindgen(js_class = ReviewReport)]
 impl ReviewReport {
@@ -32,30 +25,6 @@ impl ReviewReport {
             })?
         };
         Ok(ReviewReport(Patterns::new(options).map_err(js_error)?))
-    }
-
-    /// Counts an array of records (reviews with context, optionally carrying
-    /// `classification`). Returns the records not counted: `[{ index, id, error }]`;
-    /// repeated ids are not errors (the summary lists them).
-    pub fn add(&mut self, records: JsValue) -> Result<JsValue, JsError> {
-        let array: js_sys::Array = records.dyn_into().map_err(|_| JsError::new("ReviewReport.add expects an array of reviews."))?;
-        let mut refused = Vec::new();
-        for (index, item) in array.iter().enumerate() {
-            let id = record_id(&item);
-            let outcome = match serde_wasm_bindgen::from_value::<ReportRecord>(item) {
-                Ok(record) => self.0.add(&record).map_err(|e| e.to_string()),
-                Err(e) => {
-                    self.0.skip(SkipReason::Unreadable, id.as_deref().unwrap_or("(no id)"));
-                    let why = e.to_string();
-                    Err(format!("The review could not be read: {}.", why.strip_prefix("Error: ").unwrap_or(&why)))
-                }
-            };
-            match outcome {
-                Ok(Added::Counted | Added::Duplicate) => {}
-                Err(error) => refused.push(NotCounted { index: index as u32, id, error }),
-            }
-        }
-        to_js(&refused)
     }
 
     /// Counts the reviews of JSON Lines bytes (our own format: `ReportRecord`

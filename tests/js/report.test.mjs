@@ -249,7 +249,7 @@ describe('reviewloop report', () => {
     assert.match(stdout, /3 reviews of SKU TEE-BLK-M about size or fit in 14 days/);
     assert.match(stdout, /1 record left out: the same review id appeared earlier, so it was counted once \(e\.g\. r1\)/);
     assert.match(stdout, /1 record left out: the file ends in the middle of a record \(cut off\?\) \(e\.g\. line 8\)/);
-    assert.match(stdout, /Line 8 could not be read .* it looks cut off/);
+    assert.match(stdout, /Line 8: not a review we can read .* it looks cut off/);
     assert.match(stdout, /1 review with no date/);
     assert.match(stdout, /1 date we could not read \(e\.g\. "next Tuesday"\)/);
     assert.match(stdout, /Columns not read: colour\./);
