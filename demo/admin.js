@@ -36,6 +36,7 @@ const state = {
   assistant: null,
   lastDraft: null, // the reply as drafted, to tell it from the merchant's edits
   replies: new Map(), // review id → the reply text left in the box
+  good: undefined, // the last settings the core accepted
 };
 
 start();
@@ -201,24 +202,37 @@ function withEvidence(tag, className, text, spans) {
   return node;
 }
 
-/** (Re)attaches the assistant with the settings as they stand. */
+/**
+ * (Re)attaches the assistant with the settings as they stand and the
+ * reviewer's name. A name the core refuses (markup in it) is left out; settings
+ * it refuses are reported, and the last settings that worked stay in use.
+ */
 function attach(fill) {
-  const options = settings();
-  const common = {
-    review: state.open.review,
-    displayName: state.open.review.author,
-    onDraft: (draft) => { state.lastDraft = draft.reply; },
-  };
-  try {
-    state.assistant = state.api.attachReplyAssistant(ui.reply, { ...common, ...options, fill });
-    ui.settingsError.hidden = true;
-    state.good = options;
-  } catch (error) {
-    ui.settingsError.textContent = `These settings cannot be used: ${error.message}`;
-    ui.settingsError.hidden = false;
-    // Keep checking the reply with the last settings that worked.
-    if (state.good) state.assistant = state.api.attachReplyAssistant(ui.reply, { ...common, ...state.good, fill: 'never' });
+  const { review } = state.open;
+  const wanted = settings();
+  const attempts = [
+    { options: { ...wanted, displayName: review.author }, note: '' },
+    { options: wanted, note: 'The reviewer\'s name is left out of the reply' },
+    { options: state.good, note: 'These settings cannot be used' },
+  ];
+  let first = null;
+  for (const { options, note } of attempts) {
+    if (options === undefined) continue;
+    try {
+      state.assistant = state.api.attachReplyAssistant(ui.reply, {
+        ...options, review, fill, onDraft: (draft) => { state.lastDraft = draft.reply; },
+      });
+    } catch (error) {
+      first ??= error;
+      continue;
+    }
+    if (options !== state.good) state.good = wanted;
+    ui.settingsError.textContent = note === '' ? '' : `${note}: ${first.message}`;
+    ui.settingsError.hidden = note === '';
+    return;
   }
+  ui.settingsError.textContent = `The reply assistant could not start: ${first.message}`;
+  ui.settingsError.hidden = false;
 }
 
 function settings() {

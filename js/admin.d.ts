@@ -1,7 +1,7 @@
-import type { Draft, DraftOptions, LintResult, Review } from './index.js';
+import type { Draft, LintResult, ReplyOptions, Review } from './index.js';
 
 /** Options of `attachReplyAssistant`: the review, the reply settings `draftReply` takes, and how the assistant behaves. */
-export interface ReplyAssistantOptions extends DraftOptions {
+export interface ReplyAssistantOptions extends ReplyOptions {
   /** The review being answered: drafted from, and checked against ("ignores the issue", liability on a safety review, names). */
   review: Review;
   /**

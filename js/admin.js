@@ -165,15 +165,12 @@ export function attachReplyAssistant(textarea, options) {
   for (const [name, value] of [['onLint', onLint], ['onDraft', onDraft]]) {
     if (value !== undefined && typeof value !== 'function') throw new Error(`\`${name}\` must be a function.`);
   }
-  const draftOptions = { ...replyOptions };
-  const lintOptions = { review };
-  for (const key of ['platform', 'support', 'displayName', 'brand']) {
-    if (replyOptions[key] !== undefined) lintOptions[key] = replyOptions[key];
-  }
+  const { variant: firstVariant = 0, ...draftOptions } = replyOptions;
+  const lintOptions = { ...draftOptions, review };
 
   // Drafting first also checks the review and the options: a bad one throws
   // here, before anything is added to the page.
-  let current = draftReply(review, { ...draftOptions, variant: replyOptions.variant ?? 0 });
+  let current = draftReply(review, { ...draftOptions, variant: firstVariant });
 
   const doc = textarea.ownerDocument;
   const view = doc.defaultView;
@@ -227,7 +224,7 @@ export function attachReplyAssistant(textarea, options) {
 
   function renderMirror() {
     const { text, issues } = shown;
-    const marks = issues.filter((issue) => issue.end > issue.start);
+    const marks = issues.filter((issue) => isPlaced(issue, text));
     // Cut the text at every mark boundary; each piece takes the worst severity over it.
     const cuts = [...new Set([0, text.length, ...marks.flatMap((i) => [i.start, i.end])])].sort((a, b) => a - b);
     const nodes = [];
@@ -323,12 +320,12 @@ export function attachReplyAssistant(textarea, options) {
     item.dataset.rule = issue.ruleId;
     item.dataset.start = String(issue.start);
     item.dataset.end = String(issue.end);
+    if (isPlaced(issue, text)) item.dataset.placed = '';
     const head = el(doc, 'p', 'rl-reply__head');
     head.append(el(doc, 'span', 'rl-reply__severity', SEVERITY_NAMES[issue.severity] ?? issue.severity));
-    const flagged = text.slice(issue.start, issue.end);
-    head.append(flagged.trim() === ''
-      ? el(doc, 'span', 'rl-reply__quote', 'the whole reply')
-      : el(doc, 'q', 'rl-reply__quote', shorten(flagged)));
+    head.append(isPlaced(issue, text)
+      ? el(doc, 'q', 'rl-reply__quote', shorten(text.slice(issue.start, issue.end)))
+      : el(doc, 'span', 'rl-reply__quote', 'The whole reply'));
     const message = el(doc, 'p', 'rl-reply__message', issue.message);
     message.id = `${key}-message`;
     item.append(head, message);
@@ -340,7 +337,7 @@ export function attachReplyAssistant(textarea, options) {
     if (issue.source) item.append(el(doc, 'p', 'rl-reply__source', `Source: ${issue.source}`));
 
     const actions = el(doc, 'div', 'rl-reply__actions');
-    if (issue.end > issue.start) {
+    if (isPlaced(issue, text)) {
       const show = button(doc, 'Show in text');
       show.setAttribute('aria-describedby', message.id);
       show.addEventListener('click', () => showInText(issue), { signal });
@@ -371,7 +368,7 @@ export function attachReplyAssistant(textarea, options) {
     for (const item of list.children) {
       const start = Number(item.dataset.start);
       const end = Number(item.dataset.end);
-      item.classList.toggle('is-current', at >= start && at <= end && end > start);
+      item.classList.toggle('is-current', item.dataset.placed !== undefined && at >= start && at <= end);
     }
     for (const mark of mirror.children) {
       const start = Number(mark.dataset.start);
@@ -606,6 +603,16 @@ function shiftIssues(issues, before, after) {
     }
     return [];
   });
+}
+
+/**
+ * Whether an issue is about some words rather than the reply as a whole (a
+ * missing apology spans everything and has no fix): only those are marked.
+ */
+function isPlaced(issue, text) {
+  if (issue.end <= issue.start || text.slice(issue.start, issue.end).trim() === '') return false;
+  const everything = text.slice(0, issue.start).trim() === '' && text.slice(issue.end).trim() === '';
+  return !everything || typeof issue.suggestion === 'string';
 }
 
 function sortIssues(issues) {

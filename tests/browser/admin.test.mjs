@@ -18,6 +18,10 @@ const FORBIDDEN = "Please remove your review and we'll refund you";
 // The demo's own reply settings, as admin.html sets them.
 const DEMO_SETTINGS = { platform: 'generic', tone: 'warm', brand: 'Northwind Home', support: 'help@northwind.example', signOff: 'Maya, Northwind Home' };
 
+const DEVSTUB = process.env.DEVSTUB ? async (page) => { // DEVSTUB
+  const stub = readFileSync(process.env.DEVSTUB, 'utf8'); // DEVSTUB
+  await page.route(/\/js\/index\.js(\?real)?$/, (route) => (route.request().url().endsWith('?real') ? route.continue() : route.fulfill({ contentType: 'text/javascript', body: stub }))); // DEVSTUB
+} : undefined; // DEVSTUB
 
 let server;
 let origin;
@@ -36,15 +40,14 @@ after(async () => {
 
 /** The inbox page, loaded and sorted. */
 async function openInbox() {
-  const opened = await openPage(browser, `${origin}/admin.html`);
+  const opened = await openPage(browser, `${origin}/admin.html`, { route: DEVSTUB }); // DEVSTUB
   await opened.page.waitForSelector('body[data-ready="true"]');
   return opened;
 }
 
 /** The lint options the demo passes for a review, with its settings. */
 function lintOptions(review) {
-  const { platform, support, brand } = DEMO_SETTINGS;
-  return { review, platform, support, brand, displayName: review.author };
+  return { ...DEMO_SETTINGS, review, displayName: review.author };
 }
 
 function sample(id) {
@@ -79,6 +82,7 @@ function listedIssues(page) {
     message: item.querySelector('.rl-reply__message').textContent,
     source: item.querySelector('.rl-reply__source')?.textContent ?? null,
     fix: item.querySelector('.rl-reply__button--fix') !== null,
+    placed: item.dataset.placed !== undefined,
   })));
 }
 
@@ -227,6 +231,18 @@ describe('reply inbox', () => {
       await page.waitForTimeout(100);
       assert.equal(await page.inputValue('#reply-text'), 'We are sorry about the refund. Write to help@northwind.example.');
       await page.waitForSelector('#reply-text + .rl-reply-mirror');
+
+      // A support channel the core refuses is reported; the last good settings keep working.
+      await page.fill('#support', 'not-an-address');
+      await page.press('#support', 'Tab');
+      await page.waitForSelector('#settings-error:not([hidden])');
+      assert.match(await page.textContent('#settings-error'), /^These settings cannot be used: .*support.*not-an-address/);
+      await typeReply(page, FORBIDDEN);
+      await settled(page);
+      assert.ok((await listedIssues(page)).some((issue) => issue.severity === 'error'));
+      await page.fill('#support', 'https://northwind.example/help');
+      await page.press('#support', 'Tab');
+      await page.waitForSelector('#settings-error[hidden]', { state: 'attached' });
     } finally {
       await close();
     }
@@ -254,15 +270,21 @@ describe('reply inbox', () => {
       assert.ok(errors.some((words) => /remove your review/i.test(words)), `errors at: ${errors}`);
       assert.ok(errors.some((words) => /refund/i.test(words)), `errors at: ${errors}`);
 
-      // Every spanned issue is marked in the mirror over exactly its words, at its worst severity.
+      // Every issue about some words is marked in the mirror over exactly them;
+      // one that spans the whole reply with no fix (a missing apology) is listed only.
       const marks = await mirrorMarks(page);
-      for (const issue of expected.issues.filter((i) => i.end > i.start)) {
+      const placed = expected.issues.filter((i) => i.suggestion !== undefined || i.start > 0 || i.end < FORBIDDEN.length);
+      assert.ok(placed.length >= 2);
+      for (const issue of placed) {
         const covering = marks.filter((m) => m.start < issue.end && m.end > issue.start);
         assert.equal(covering[0]?.start, issue.start, issue.ruleId);
         assert.equal(covering.at(-1)?.end, issue.end, issue.ruleId);
         assert.ok(covering.every((m) => m.rules.includes(issue.ruleId)), issue.ruleId);
       }
-      for (const mark of marks) assert.equal(mark.text, FORBIDDEN.slice(mark.start, mark.end));
+      for (const mark of marks) {
+        assert.equal(mark.text, FORBIDDEN.slice(mark.start, mark.end));
+        assert.ok(mark.rules.every((rule) => placed.some((i) => i.ruleId === rule)), `${mark.rules}`);
+      }
       assert.ok(marks.some((m) => m.severity === 'error'));
 
       // The mirror lies exactly over the textarea and wraps the text the same way.
@@ -354,7 +376,7 @@ describe('reply inbox', () => {
         const t = document.activeElement;
         return { id: t.id, start: t.selectionStart, end: t.selectionEnd };
       });
-      const [first] = (await listedIssues(page)).filter((i) => i.end > i.start);
+      const [first] = (await listedIssues(page)).filter((i) => i.placed);
       assert.deepEqual(selection, { id: 'reply-text', start: first.start, end: first.end });
 
       const before = await page.inputValue('#reply-text');
@@ -379,6 +401,9 @@ describe('reply inbox', () => {
       assert.equal(await page.textContent('#review-quote .review-title'), review.title);
       assert.match(await page.textContent('#review-heading'), /<b>admin<\/b>/);
       assert.match(await page.textContent(`.inbox-item[data-id="RV-2058"]`), /<script>/);
+      // The core will not put markup in a reply: the name is left out, and the page says why.
+      assert.match(await page.textContent('#settings-error'), /name is left out.*displayName/);
+      assert.doesNotMatch(await page.inputValue('#reply-text'), /<b>|admin/);
 
       const hostile = 'Thanks <img src=x onerror=alert(2)><script>alert(3)</script> please remove your review';
       await typeReply(page, hostile);
