@@ -200,6 +200,7 @@ export function attachReplyAssistant(textarea, options) {
   another.setAttribute('aria-describedby', ids.wording);
   const wording = el(doc, 'span', 'rl-reply__wording');
   wording.id = ids.wording;
+  wording.setAttribute('aria-live', 'polite');
   bar.append(another, wording);
   const note = el(doc, 'p', 'rl-reply__note');
   note.hidden = true;
@@ -245,17 +246,13 @@ export function attachReplyAssistant(textarea, options) {
     // A trailing newline only makes a line in a textarea; a div needs something on it.
     if (text.endsWith('\n') || text === '') nodes.push('\u200b');
     mirror.replaceChildren(...nodes);
-    layout();
+    place();
   }
 
+  /** Copies the textarea's text layout onto the mirror, then places it. */
   function layout() {
     frame = null;
     if (detached) return;
-    if (textarea.offsetParent === null && view.getComputedStyle(textarea).position !== 'fixed') {
-      mirror.hidden = true; // the textarea is not displayed
-      return;
-    }
-    mirror.hidden = false;
     const style = view.getComputedStyle(textarea);
     for (const property of MIRRORED_PROPERTIES) mirror.style.setProperty(property, style.getPropertyValue(property));
     const px = (property) => parseFloat(style.getPropertyValue(property)) || 0;
@@ -263,17 +260,35 @@ export function attachReplyAssistant(textarea, options) {
       textarea.offsetWidth - textarea.clientWidth - px('border-left-width') - px('border-right-width'));
     mirror.style.paddingRight = `${px('padding-right') + scrollbar}px`;
     mirror.style.boxSizing = 'border-box';
-    mirror.style.width = `${textarea.offsetWidth}px`;
-    mirror.style.height = `${textarea.offsetHeight}px`;
     // Stay over a textarea that is itself stacked above its neighbours.
     mirror.style.zIndex = style.zIndex === 'auto' ? '' : style.zIndex;
-    // Place it by measuring, so any containing block or offset parent works.
+    place();
+  }
+
+  /**
+   * Puts the mirror exactly over the textarea, measured rather than computed,
+   * so any containing block works, and follows its scroll. Cheap enough for
+   * every keystroke, which also catches a page that moved the textarea.
+   */
+  function place() {
+    // Both read before any write: one layout, not one per property.
     const target = textarea.getBoundingClientRect();
-    const now = mirror.getBoundingClientRect();
-    const left = (parseFloat(mirror.style.left) || 0) + target.left - now.left;
-    const top = (parseFloat(mirror.style.top) || 0) + target.top - now.top;
-    mirror.style.left = `${left}px`;
-    mirror.style.top = `${top}px`;
+    let now = mirror.getBoundingClientRect();
+    if (target.width === 0 && target.height === 0) {
+      mirror.hidden = true; // the textarea is not displayed
+      return;
+    }
+    if (mirror.hidden) {
+      mirror.hidden = false; // shown again: its hidden rect says nothing
+      now = mirror.getBoundingClientRect();
+    }
+    // Fractional sizes, as laid out: a rounded width could wrap a line differently.
+    mirror.style.width = `${target.width}px`;
+    mirror.style.height = `${target.height}px`;
+    if (now.left !== target.left || now.top !== target.top) {
+      mirror.style.left = `${(parseFloat(mirror.style.left) || 0) + target.left - now.left}px`;
+      mirror.style.top = `${(parseFloat(mirror.style.top) || 0) + target.top - now.top}px`;
+    }
     syncScroll();
   }
 
@@ -404,15 +419,20 @@ export function attachReplyAssistant(textarea, options) {
     onLint?.(result);
   }
 
+  /** check() for event handlers: a failure is already shown in the summary. */
+  function checkQuietly() {
+    try {
+      return check();
+    } catch {
+      return null;
+    }
+  }
+
   function scheduleCheck() {
     clearTimer();
     timer = view.setTimeout(() => {
       timer = null;
-      try {
-        check();
-      } catch {
-        // check() has already shown the message in the summary.
-      }
+      checkQuietly();
     }, debounce);
   }
 
@@ -425,6 +445,7 @@ export function attachReplyAssistant(textarea, options) {
 
   function fillWith(draft) {
     current = draft;
+    shown = { text: draft.reply, issues: [] }; // our own input listener has nothing to redraw
     textarea.value = draft.reply;
     // The host's own listeners (counters, unsaved-changes flags) see it as typed.
     textarea.dispatchEvent(new view.Event('input', { bubbles: true }));
@@ -446,7 +467,7 @@ export function attachReplyAssistant(textarea, options) {
     const target = locate(issue);
     if (target === null) return;
     replaceRange(target.start, target.end, target.suggestion);
-    check();
+    checkQuietly();
     // Keep a keyboard user in the list: the next issue, or back to the text.
     const items = [...list.children];
     const item = items[Math.min(index, items.length - 1)];
@@ -460,12 +481,8 @@ export function attachReplyAssistant(textarea, options) {
     const text = textarea.value;
     if (linted !== null && linted.text === text) return issue;
     const wanted = linted?.text.slice(issue.start, issue.end);
-    let fresh;
-    try {
-      fresh = check();
-    } catch {
-      return null;
-    }
+    const fresh = checkQuietly();
+    if (fresh === null) return null;
     const same = fresh.issues.filter((i) => i.ruleId === issue.ruleId && text.slice(i.start, i.end) === wanted);
     if (same.length === 0) {
       summary.textContent = `That text has changed, so the fix was not applied. ${summary.textContent}`;
@@ -514,6 +531,7 @@ export function attachReplyAssistant(textarea, options) {
   }
   // A host script may set the value without an input event.
   textarea.addEventListener('focus', () => {
+    place();
     if (textarea.value !== shown.text) {
       shown = { text: textarea.value, issues: [] };
       renderMirror();
@@ -533,15 +551,12 @@ export function attachReplyAssistant(textarea, options) {
 
   // --- start
 
+  layout();
   renderWording();
   if (fill === 'always' || (fill === 'empty' && textarea.value.trim() === '')) {
     fillWith(current);
   } else {
-    try {
-      check();
-    } catch {
-      // shown in the summary
-    }
+    checkQuietly();
   }
 
   function alive(method) {

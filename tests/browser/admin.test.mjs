@@ -610,6 +610,22 @@ describe('attachReplyAssistant', () => {
       for (const delta of state.size) assert.ok(Math.abs(delta) < 0.5, `after resize: ${state.size}`);
       assert.ok(state.heights[0] > 600, 'narrower, so more lines');
       assert.ok(Math.abs(state.heights[0] - state.heights[1]) <= 1, `heights ${state.heights}`);
+      // A banner pushes the box down; a hidden box hides the marks, and they come back with it.
+      await page.evaluate(() => {
+        const banner = document.createElement('p');
+        banner.textContent = 'Saved.';
+        banner.style.height = '57.5px';
+        document.body.prepend(banner);
+      });
+      state = await aligned();
+      for (const delta of state.size) assert.ok(Math.abs(delta) < 0.5, `after a banner: ${state.size}`);
+      await page.evaluate(() => { document.getElementById('own').style.display = 'none'; });
+      await page.waitForFunction(() => document.querySelector('.rl-reply-mirror').hidden);
+      await page.evaluate(() => { document.getElementById('own').style.display = ''; });
+      state = await aligned();
+      assert.equal(await page.$eval('.rl-reply-mirror', (m) => m.hidden), false);
+      for (const delta of state.size) assert.ok(Math.abs(delta) < 0.5, `shown again: ${state.size}`);
+
       // The last mark sits inside the visible box once scrolled to the end.
       const inside = await page.evaluate(() => {
         const box = document.getElementById('own');
