@@ -656,7 +656,7 @@ function describe(issues, ok, text) {
 }
 
 function shorten(text) {
-  const flat = text.replace(/\s+/g, ' ');
+  const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > QUOTE_MAX ? `${flat.slice(0, QUOTE_MAX - 1)}…` : flat;
 }
 

@@ -378,6 +378,9 @@ describe('reply inbox', () => {
       });
       const [first] = (await listedIssues(page)).filter((i) => i.placed);
       assert.deepEqual(selection, { id: 'reply-text', start: first.start, end: first.end });
+      // The issue under the caret is the current one, in the list and in the text.
+      assert.equal(await page.$eval('.rl-reply__issue.is-current', (item) => Number(item.dataset.start)), first.start);
+      assert.ok(await page.locator('.rl-reply-mark.is-current').count() > 0);
 
       const before = await page.inputValue('#reply-text');
       await tabUntil((f) => f.text === 'Apply fix');
