@@ -113,7 +113,7 @@ const STYLES = `
 `;
 
 // One constructed sheet per document or shadow root, shared by every assistant
-// in it and removed with the last one: no <style>, so a CSP without
+// in it and taken away with the last one: no <style>, so a CSP without
 // 'unsafe-inline' allows it.
 const adoptedSheets = new WeakMap();
 const attached = new WeakSet();
@@ -677,21 +677,19 @@ function adoptStyles(root, view) {
   if (!('adoptedStyleSheets' in root) || typeof view.CSSStyleSheet !== 'function') return () => {};
   let entry = adoptedSheets.get(root);
   if (entry === undefined) {
+    // Parsed once per root, kept while the root lives, adopted only while in use.
     const sheet = new view.CSSStyleSheet();
     sheet.replaceSync(STYLES);
     entry = { sheet, users: 0 };
     adoptedSheets.set(root, entry);
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   }
+  if (entry.users === 0) root.adoptedStyleSheets = [...root.adoptedStyleSheets, entry.sheet];
   entry.users += 1;
   let released = false;
   return () => {
     if (released) return;
     released = true;
     entry.users -= 1;
-    if (entry.users === 0) {
-      root.adoptedStyleSheets = root.adoptedStyleSheets.filter((sheet) => sheet !== entry.sheet);
-      adoptedSheets.delete(root);
-    }
+    if (entry.users === 0) root.adoptedStyleSheets = root.adoptedStyleSheets.filter((sheet) => sheet !== entry.sheet);
   };
 }

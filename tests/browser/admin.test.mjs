@@ -581,6 +581,42 @@ describe('attachReplyAssistant', () => {
     }
   });
 
+  test('works inside a shadow root: its sheet is adopted there, and taken away on detach', async () => {
+    const { page, close } = await openBare();
+    try {
+      const result = await page.evaluate(async () => {
+        const host = document.createElement('div');
+        document.body.append(host);
+        const root = host.attachShadow({ mode: 'open' });
+        const box = document.createElement('textarea');
+        box.style.font = '16px/1.5 serif';
+        box.style.width = '420px';
+        root.append(box);
+        const handle = window.admin.attachReplyAssistant(box, { review: { text: 'Still waiting for my refund.' }, fill: 'never' });
+        box.value = 'Hello. Please remove your review.';
+        handle.lint();
+        const seen = {
+          rootSheets: root.adoptedStyleSheets.length,
+          documentSheets: document.adoptedStyleSheets.length,
+          marks: [...root.querySelectorAll('.rl-reply-mark')].map((mark) => mark.textContent),
+          styled: getComputedStyle(root.querySelector('.rl-reply-mirror')).pointerEvents,
+          describedBy: root.getElementById(box.getAttribute('aria-describedby')) !== null,
+        };
+        handle.detach();
+        seen.after = { rootSheets: root.adoptedStyleSheets.length, children: root.childElementCount };
+        return seen;
+      });
+      assert.equal(result.rootSheets, 1);
+      assert.equal(result.documentSheets, 0);
+      assert.ok(result.marks.some((mark) => /remove your review/.test(mark)), `${result.marks}`);
+      assert.equal(result.styled, 'none');
+      assert.ok(result.describedBy, 'the summary is found from the textarea');
+      assert.deepEqual(result.after, { rootSheets: 0, children: 1 });
+    } finally {
+      await close();
+    }
+  });
+
   test('the marks follow the text when the box scrolls or is resized', async () => {
     const { page, close } = await openBare();
     try {
