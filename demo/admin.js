@@ -34,7 +34,7 @@ const state = {
   items: [],
   open: null, // the item whose reply is in the box
   assistant: null,
-  lastDraft: null, // the reply as drafted, to tell it from the merchant's edits
+  drafts: new Map(), // review id → its reply as last drafted, to tell it from the merchant's edits
   replies: new Map(), // review id → the reply text left in the box
   good: undefined, // the last settings the core accepted
 };
@@ -137,7 +137,7 @@ function openReview(index, { focus }) {
   ui.form.hidden = false;
   ui.reply.value = state.replies.get(item.review.id) ?? '';
   attach('empty');
-  announce(`Review by ${item.review.author ?? 'an anonymous customer'} opened; ${state.lastDraft === ui.reply.value ? 'a reply is drafted' : 'your reply is in the box'}.`);
+  announce(`Review by ${item.review.author ?? 'an anonymous customer'} opened; ${untouched() ? 'a reply is drafted' : 'your reply is in the box'}.`);
   if (focus) ui.heading.focus();
 }
 
@@ -220,7 +220,7 @@ function attach(fill) {
     if (options === undefined) continue;
     try {
       state.assistant = state.api.attachReplyAssistant(ui.reply, {
-        ...options, review, fill, onDraft: (draft) => { state.lastDraft = draft.reply; },
+        ...options, review, fill, onDraft: (draft) => { state.drafts.set(review.id, draft.reply); },
       });
     } catch (error) {
       first ??= error;
@@ -247,12 +247,18 @@ function settings() {
 // A new setting redrafts a reply nobody has edited; an edited one is only re-checked.
 ui.form.addEventListener('change', (event) => {
   if (state.open === null || event.target === ui.reply) return;
-  const untouched = ui.reply.value === state.lastDraft || ui.reply.value.trim() === '';
+  const redraft = untouched();
   state.assistant?.detach();
   state.assistant = null;
-  attach(untouched ? 'always' : 'never');
+  attach(redraft ? 'always' : 'never');
 });
 ui.form.addEventListener('submit', (event) => event.preventDefault());
+
+/** Whether the box holds the open review's draft as drafted (or nothing). */
+function untouched() {
+  const text = ui.reply.value;
+  return text.trim() === '' || text === state.drafts.get(state.open.review.id);
+}
 
 // ---------------------------------------------------------------------------
 // Small helpers

@@ -243,6 +243,13 @@ describe('reply inbox', () => {
       await page.fill('#support', 'https://northwind.example/help');
       await page.press('#support', 'Tab');
       await page.waitForSelector('#settings-error[hidden]', { state: 'attached' });
+
+      // Another review gets its own draft; coming back finds the merchant's text as left.
+      await typeReply(page, 'Our own words about the refund.');
+      await openReview(page, 'RV-2042');
+      assert.match(await page.inputValue('#reply-text'), /size|fit/i);
+      await openReview(page, 'RV-2043');
+      assert.equal(await page.inputValue('#reply-text'), 'Our own words about the refund.');
     } finally {
       await close();
     }
