@@ -182,7 +182,8 @@ export function attachReplyAssistant(textarea, options) {
   let timer = null;
   let frame = null;
   let detached = false;
-  let linted = null; // { text, result } of the last check
+  let linted = null; // { text, result } or { text, error } of the last check
+  let refusal = null; // the linter's Error when it refused the last text
   let shown = { text: '', issues: [] }; // what the mirror marks, kept in step while typing
   let listed = null; // what the list shows, so it is redrawn only when that changes
 
@@ -393,6 +394,10 @@ export function attachReplyAssistant(textarea, options) {
 
   // --- checking
 
+  /**
+   * Checks the text now. Returns the result, or null when the linter refused
+   * the text: its message is then in the summary and in `refusal`.
+   */
   function check() {
     clearTimer();
     const text = textarea.value;
@@ -400,12 +405,14 @@ export function attachReplyAssistant(textarea, options) {
     try {
       result = lintReply(text, lintOptions);
     } catch (error) {
+      refusal = error;
       linted = { text, error: error.message };
       shown = { text, issues: [] };
       renderMirror();
       renderIssues();
-      throw error;
+      return null;
     }
+    refusal = null;
     accept(text, result);
     return result;
   }
@@ -419,20 +426,11 @@ export function attachReplyAssistant(textarea, options) {
     onLint?.(result);
   }
 
-  /** check() for event handlers: a failure is already shown in the summary. */
-  function checkQuietly() {
-    try {
-      return check();
-    } catch {
-      return null;
-    }
-  }
-
   function scheduleCheck() {
     clearTimer();
     timer = view.setTimeout(() => {
       timer = null;
-      checkQuietly();
+      check();
     }, debounce);
   }
 
@@ -467,7 +465,7 @@ export function attachReplyAssistant(textarea, options) {
     const target = locate(issue);
     if (target === null) return;
     replaceRange(target.start, target.end, target.suggestion);
-    checkQuietly();
+    check();
     // Keep a keyboard user in the list: the next issue, or back to the text.
     const items = [...list.children];
     const item = items[Math.min(index, items.length - 1)];
@@ -481,7 +479,7 @@ export function attachReplyAssistant(textarea, options) {
     const text = textarea.value;
     if (linted !== null && linted.text === text) return issue;
     const wanted = linted?.text.slice(issue.start, issue.end);
-    const fresh = checkQuietly();
+    const fresh = check();
     if (fresh === null) return null;
     const same = fresh.issues.filter((i) => i.ruleId === issue.ruleId && text.slice(i.start, i.end) === wanted);
     if (same.length === 0) {
@@ -556,7 +554,7 @@ export function attachReplyAssistant(textarea, options) {
   if (fill === 'always' || (fill === 'empty' && textarea.value.trim() === '')) {
     fillWith(current);
   } else {
-    checkQuietly();
+    check();
   }
 
   function alive(method) {
@@ -574,7 +572,9 @@ export function attachReplyAssistant(textarea, options) {
     },
     lint() {
       alive('lint');
-      return check();
+      const result = check();
+      if (result === null) throw refusal;
+      return result;
     },
     detach() {
       if (detached) return;

@@ -583,6 +583,36 @@ describe('attachReplyAssistant', () => {
       assert.match(messages.detachedBox, /not in the document/);
       assert.match(messages.twice, /already has a reply assistant/);
       assert.equal(result.added, 0);
+
+      // Text the linter refuses (over its 2 MB limit) is reported in place, and the next text is checked again.
+      const refused = await page.evaluate(() => {
+        const box = document.getElementById('own');
+        const handle = window.admin.attachReplyAssistant(box, { review: { text: 'Late again.' }, fill: 'never' });
+        box.value = 'Sorry. '.repeat(320_000);
+        let thrown = null;
+        try {
+          handle.lint();
+        } catch (error) {
+          thrown = error.message;
+        }
+        const seen = {
+          thrown,
+          summary: document.querySelector('.rl-reply__summary').textContent,
+          issues: document.querySelectorAll('.rl-reply__issue').length,
+          marks: document.querySelectorAll('.rl-reply-mark').length,
+        };
+        box.value = 'Please remove your review.';
+        seen.after = handle.lint().ok;
+        seen.summaryAfter = document.querySelector('.rl-reply__summary').textContent;
+        handle.detach();
+        return seen;
+      });
+      assert.match(refused.thrown ?? '', /2 MB/);
+      assert.equal(refused.summary, `The reply could not be checked: ${refused.thrown}`);
+      assert.equal(refused.issues, 0);
+      assert.equal(refused.marks, 0);
+      assert.equal(refused.after, false);
+      assert.match(refused.summaryAfter, /Fix the errors/);
     } finally {
       await close();
     }
