@@ -3,19 +3,15 @@
 // planted spike found, an uploaded export's markup shown as text.
 // Needs the wasm built (`make build`) and Chromium at /usr/bin/chromium.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(new URL('../../js/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+import { launchChromium, openPage, startServer, stopServer } from './server.mjs';
 
-const SERVER = fileURLToPath(new URL('../../demo/server.js', import.meta.url));
 const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
 
 let server;
@@ -25,54 +21,24 @@ let dir;
 
 before(async () => {
   if (!existsSync(WASM)) throw new Error('js/pkg/reviewloop_bg.wasm is missing: run `make build` first.');
-  server = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  origin = await new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`the demo server did not start:\n${output}`)), 10_000);
-    server.stdout.setEncoding('utf8').on('data', (chunk) => {
-      output += chunk;
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    });
-  });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  ({ child: server, origin } = await startServer());
+  browser = await launchChromium();
   dir = await mkdtemp(join(tmpdir(), 'reviewloop-dashboard-'));
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  if (server) await stopServer(server);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** The dashboard in a fresh context, recording errors and CSP violations. */
-async function open() {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  await context.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
-  });
-  await page.goto(`${origin}/dashboard.html`);
-  return { page, problems, close: () => context.close() };
+/** The dashboard in a fresh context, recording errors, dialogs and CSP violations. */
+function open() {
+  return openPage(browser, `${origin}/dashboard.html`);
 }
 
 test('the sample: charts over time, by product and by carrier, the spike, recovery', async () => {
-  const { page, problems, close } = await open();
+  const { page, problems, dialogs, close } = await open();
   try {
     await page.click('#dashboard-sample');
     await page.waitForFunction(() => /reviews in the report/.test(document.getElementById('dashboard-status').textContent), null, { timeout: 60_000 });
@@ -90,6 +56,7 @@ test('the sample: charts over time, by product and by carrier, the spike, recove
     assert.match(recovery, /Unhappy customers recovered: \d+ of \d+/);
     assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
     assert.deepEqual(problems, []);
+    assert.deepEqual(dialogs, []);
   } finally {
     await close();
   }
@@ -103,7 +70,7 @@ test('an uploaded export: customer markup stays text', async () => {
   ].join('\n');
   const path = join(dir, 'export.csv');
   await writeFile(path, csv);
-  const { page, problems, close } = await open();
+  const { page, problems, dialogs, close } = await open();
   try {
     await page.setInputFiles('#dashboard-file', path);
     await page.waitForFunction(() => /reviews in the report/.test(document.getElementById('dashboard-status').textContent), null, { timeout: 60_000 });
@@ -112,6 +79,7 @@ test('an uploaded export: customer markup stays text', async () => {
     assert.ok(text.includes('<b>Mug</b>'), 'the product name is shown as written');
     assert.ok(text.includes('It caught fire <script>alert(2)</script>'), 'the urgent review is shown as written');
     assert.deepEqual(problems, []);
+    assert.deepEqual(dialogs, []);
   } finally {
     await close();
   }
