@@ -195,7 +195,7 @@ fn read_time(rest: &str) -> Option<Seconds> {
     };
     let mut fields = clock.split(':');
     let mut hour: i64 = number(fields.next()?)? as i64;
-    let minute: i64 = fields.next().map_or(Some(0), |m| number(m))? as i64;
+    let minute: i64 = fields.next().map_or(Some(0), number)? as i64;
     let second: i64 = match fields.next() {
         Some(s) => number(s.split('.').next().unwrap_or(""))? as i64,
         None => 0,

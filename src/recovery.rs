@@ -115,7 +115,8 @@ impl RecoveryCase {
         }
         let resolved = case.at(CaseState::Resolved);
         let followed = case.at(CaseState::FollowedUp);
-        if followed.is_some() && !resolved.is_some_and(|r| followed.is_some_and(|f| r <= f)) {
+        let resolved_first = matches!((resolved, followed), (Some(r), Some(f)) if r <= f);
+        if followed.is_some() && !resolved_first {
             case.steps[CaseState::FollowedUp.index() - 1] = None;
             problems.push(CaseProblem::FollowUpBeforeResolution);
         }

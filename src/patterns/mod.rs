@@ -532,7 +532,7 @@ impl Patterns {
 
     /// Keeps the latest reviews (undated last).
     fn trim_urgent(&mut self) {
-        self.urgent.sort_by(|a, b| b.at.cmp(&a.at));
+        self.urgent.sort_by_key(|u| std::cmp::Reverse(u.at));
         self.urgent.truncate(URGENT_KEPT);
     }
 

@@ -285,11 +285,11 @@ impl Patterns {
             .filter(|(_, n)| *n > 0)
             .map(|(c, n)| CauseCount { id: *c, about: about(*c), reviews: n, share: round2(n as f64 / counted * 100.0) / 100.0 })
             .collect();
-        root_causes.sort_by(|a, b| b.reviews.cmp(&a.reviews));
+        root_causes.sort_by_key(|c| std::cmp::Reverse(c.reviews));
 
         let (recurring, fix_first) = self.issues(as_of);
         let mut urgent = self.urgent.clone();
-        urgent.sort_by(|a, b| b.at.cmp(&a.at));
+        urgent.sort_by_key(|u| std::cmp::Reverse(u.at));
         urgent.truncate(super::URGENT_KEPT);
         let now = self.options.as_of.as_deref().and_then(read_date).map(|d| d.at);
 
