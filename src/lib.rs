@@ -4,11 +4,13 @@
 //! `wasm` is the one layer that carries `#[wasm_bindgen]`.
 //!
 //! - [`classify`]: sentiment, root causes, risk flags, priority, evidence.
+//! - [`feedback`]: post-delivery answers, the unhappy decision, the support ticket, the review invitation.
 //! - [`taxonomy`]: the ids every surface speaks.
 //! - [`text`]: words, clauses, languages and UTF-16 offsets.
 
 pub mod classify;
 pub mod error;
+pub mod feedback;
 pub mod fast_hash;
 pub mod review;
 pub mod taxonomy;
