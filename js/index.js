@@ -62,3 +62,18 @@ export function classifyBatch(reviews) {
   }
   return core.classifyBatch(reviews);
 }
+
+/**
+ * Decides on one customer's post-delivery answers: whether they are unhappy
+ * (and why), the support ticket when they are, and the review invitation,
+ * which is the same for every customer. Options that would hide or delay the
+ * review link for unhappy customers are refused (review gating).
+ * @param {import('./index.d.ts').FeedbackAnswers} answers
+ * @param {import('./index.d.ts').FeedbackOptions} options
+ * @returns {import('./index.d.ts').FeedbackAssessment}
+ * @throws {Error} when the answers or the options cannot be used; the message says what to fix
+ */
+export function assessFeedback(answers, options) {
+  loaded();
+  return core.assessFeedback(answers, options);
+}

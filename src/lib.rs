@@ -23,6 +23,11 @@ pub mod tools;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+/// The feedback widget's DOM (web-sys), mounted through `wasm`; public for
+/// the browser tests (`tests/widget_dom.rs`).
+#[cfg(target_arch = "wasm32")]
+pub mod widget;
+
 pub use classify::{classify, Classification};
 pub use error::Error;
 pub use review::Review;
