@@ -133,6 +133,21 @@ fn timer(window: &Window, ms: i32) -> js_sys::Promise {
     })
 }
 
+/// Lets the browser paint and handle input before going on.
+pub(super) async fn next_task(window: &Window) {
+    let _ = JsFuture::from(timer(window, 0)).await;
+}
+
+/// Notes on the kept record that the customer was unhappy, so a later visit
+/// shows the help message again. Delivery may have moved the record on; only
+/// this flag changes.
+pub(super) fn mark_unhappy(window: &Window, order_id: &str) {
+    if let Some(mut record) = load(window, order_id) {
+        record.unhappy = true;
+        save(window, order_id, &record);
+    }
+}
+
 /// The fetch, or `None` if `ms` pass first.
 async fn within(window: &Window, fetch: &js_sys::Promise, ms: i32) -> Result<Option<Response>, JsValue> {
     let race = js_sys::Promise::race(&js_sys::Array::of2(fetch, &timer(window, ms)));
@@ -218,6 +233,8 @@ pub(super) async fn deliver(inner: Rc<Inner>, (order_id, mut record): (String, R
         if !inner.alive.get() {
             return;
         }
+        // The decision may have marked the kept record unhappy meanwhile.
+        record.unhappy |= load(&inner.window, &order_id).is_some_and(|r| r.idempotency_key == record.idempotency_key && r.unhappy);
         let (message, detail) = match outcome {
             Outcome::Accepted => {
                 record.status = Status::Sent;

@@ -142,7 +142,7 @@ fn start(inner: &Rc<Inner>, error: Option<String>) -> Result<(), JsValue> {
             // Answered before on this device: one request per order, and the
             // invitation stays in reach.
             inner.phase.set(Phase::Answered);
-            view::answered(inner, record.unhappy, false)?;
+            view::answered(inner, Some(record.unhappy), false)?;
             if record.status == Status::Pending {
                 wasm_bindgen_futures::spawn_local(delivery::deliver(inner.clone(), (config.order_id.clone(), record), true));
             } else if record.status == Status::Rejected {
@@ -161,8 +161,11 @@ fn start(inner: &Rc<Inner>, error: Option<String>) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The form's submit: read, decide, keep, thank, invite, deliver. Runs once:
-/// a second click finds the phase moved on.
+/// The form's submit: read, keep, thank, invite, deliver; then decide. Runs
+/// once: a second click finds the phase moved on. The thanks and the
+/// invitation never wait for the decision (the comment's first reading can
+/// take a few hundred milliseconds while the classifier compiles its rules),
+/// so the click answers at once and the help message follows.
 fn submit(inner: &Rc<Inner>, event: Event) {
     event.prevent_default();
     if inner.phase.get() != Phase::Asking {
@@ -174,20 +177,36 @@ fn submit(inner: &Rc<Inner>, event: Event) {
         view::show_error(inner, config.options.strings.get(Text::NeedOneAnswer));
         return;
     }
-    let assessment = match assess(&answers, &config.options) {
-        Ok(a) => a,
-        Err(e) => {
-            view::show_error(inner, &e.to_string());
-            return;
-        }
-    };
+    if let Err(e) = answers.validate() {
+        view::show_error(inner, &e.to_string());
+        return;
+    }
     inner.phase.set(Phase::Answered);
-    let record = Record::new(&inner.window, &config.endpoint, answers, assessment.unhappy);
+    let record = Record::new(&inner.window, &config.endpoint, answers.clone(), false);
     delivery::save(&inner.window, &config.order_id, &record);
-    if let Err(why) = view::answered(inner, assessment.unhappy, true) {
+    if let Err(why) = view::answered(inner, None, true) {
         web_sys::console::error_2(&"reviewloop feedback: the thanks could not render:".into(), &why);
     }
     wasm_bindgen_futures::spawn_local(delivery::deliver(inner.clone(), (config.order_id.clone(), record), true));
+    wasm_bindgen_futures::spawn_local(decide(inner.clone(), answers));
+}
+
+/// Decides on the answers after the thanks has painted, and tells an unhappy
+/// customer that help is on its way and when.
+async fn decide(inner: Rc<Inner>, answers: crate::feedback::FeedbackAnswers) {
+    delivery::next_task(&inner.window).await;
+    let Some(config) = &inner.config else { return };
+    if !inner.alive.get() {
+        return;
+    }
+    match assess(&answers, &config.options) {
+        Ok(assessment) if assessment.unhappy => {
+            view::show_help(&inner, &config.options.follow_up());
+            delivery::mark_unhappy(&inner.window, &config.order_id);
+        }
+        Ok(_) => {}
+        Err(e) => web_sys::console::error_1(&format!("reviewloop feedback: {e}").into()),
+    }
 }
 
 /// A click on the review link, reported (when configured) so the merchant can

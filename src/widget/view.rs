@@ -153,19 +153,22 @@ pub(super) fn show_error(inner: &Inner, message: &str) {
     }
 }
 
-/// Thanks, help on its way (when unhappy), the review invitation (always),
-/// and the delivery status. `focus` moves keyboard and screen-reader users to
-/// the new heading when they just submitted.
-pub(super) fn answered(inner: &Rc<Inner>, unhappy: bool, focus: bool) -> Result<(), JsValue> {
+/// Thanks, help on its way (when unhappy: `None` while still deciding), the
+/// review invitation (always), and the delivery status. `focus` moves
+/// keyboard and screen-reader users to the new heading when they just submitted.
+pub(super) fn answered(inner: &Rc<Inner>, unhappy: Option<bool>, focus: bool) -> Result<(), JsValue> {
     let Some(config) = &inner.config else { return unavailable(inner) };
     let strings = &config.options.strings;
     clear(inner);
     let card = el(inner, "section", &[("class", "card"), ("aria-labelledby", "reviewloop-title")])?;
     let heading = text_el(inner, "h2", &[("id", "reviewloop-title"), ("tabindex", "-1")], strings.get(Text::Thanks))?;
     card.append_child(&heading)?;
-    if unhappy {
-        add(&card, &text_el(inner, "p", &[("class", "help")], &config.options.follow_up())?)?;
+    // A live region from the start, so help decided a moment later is announced.
+    let help = el(inner, "p", &[("class", "help"), ("aria-live", "polite")])?;
+    if unhappy == Some(true) {
+        help.set_text_content(Some(&config.options.follow_up()));
     }
+    card.append_child(&help)?;
     let invitation = el(inner, "div", &[("class", "invitation")])?;
     add(&invitation, &text_el(inner, "p", &[], strings.get(Text::Invitation))?)?;
     let link = text_el(
@@ -188,6 +191,13 @@ pub(super) fn answered(inner: &Rc<Inner>, unhappy: bool, focus: bool) -> Result<
         }
     }
     Ok(())
+}
+
+/// Tells an unhappy customer that help is on its way.
+pub(super) fn show_help(inner: &Inner, message: &str) {
+    if let Ok(Some(help)) = inner.root.query_selector(".help") {
+        help.set_text_content(Some(message));
+    }
 }
 
 /// Says where the answers are, in the polite live region.
