@@ -5,6 +5,7 @@
 //!
 //! - [`classify`]: sentiment, root causes, risk flags, priority, evidence.
 //! - [`feedback`]: post-delivery answers, the unhappy decision, the support ticket, the review invitation.
+//! - [`reply`]: public replies drafted and linted against the compliance rules.
 //! - [`taxonomy`]: the ids every surface speaks.
 //! - [`text`]: words, clauses, languages and UTF-16 offsets.
 
@@ -12,6 +13,7 @@ pub mod classify;
 pub mod error;
 pub mod feedback;
 pub mod fast_hash;
+pub mod reply;
 pub mod review;
 pub mod taxonomy;
 pub mod text;
