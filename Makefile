@@ -50,7 +50,7 @@ test-rust:
 test-wasm: setup-rust setup-browser
 	CHROMEDRIVER=$${CHROMEDRIVER:-$$(command -v chromedriver)} \
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test --quiet --target wasm32-unknown-unknown --test widget_dom
+	  cargo test --target wasm32-unknown-unknown --test widget_dom
 
 test-js:
 	node --test --test-reporter=spec tests/js/

@@ -2,60 +2,16 @@
 // Needs the wasm built (`make build`) and Chromium at /usr/bin/chromium (`make setup-browser`).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 
-const require = createRequire(new URL('../../js/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+import { WASM, launchChromium, startServer, stopServer } from './harness.mjs';
 
-const SERVER = fileURLToPath(new URL('../../demo/server.js', import.meta.url));
-const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run',
-];
 const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
 
 let server;
 let origin;
 let browser;
-
-/** Starts demo/server.js on a free port; resolves once it prints its URL. */
-function startServer() {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`the demo server did not start:\n${output}`)), 10_000);
-    const read = (chunk) => {
-      output += chunk;
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve({ child, origin: found[1] });
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', read);
-    child.stderr.setEncoding('utf8').on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the demo server exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function stopServer(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
 
 /** A raw GET, so paths like `/../x` reach the server exactly as written. */
 function get(path, method = 'GET') {
@@ -120,7 +76,7 @@ function readResults(page) {
 before(async () => {
   if (!existsSync(WASM)) throw new Error('js/pkg/reviewloop_bg.wasm is missing: run `make build` first.');
   ({ child: server, origin } = await startServer());
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {
