@@ -44,6 +44,7 @@ test: build setup-browser test-rust test-wasm test-js test-browser
 
 test-rust:
 	cargo test --quiet
+	cargo test --quiet --features tools --test reply_eval
 
 # The widget's DOM tests in headless Chromium; wasm-bindgen-test-runner comes
 # with wasm-bindgen-cli (setup-rust) at the crate's exact version.
@@ -71,6 +72,7 @@ bench-widget: build setup-browser
 
 evaluate:
 	cargo run --quiet --profile tools --features tools --bin evaluate
+	cargo test --quiet --profile tools --features tools --test reply_eval -- --nocapture
 
 # Retrains src/classify/data/sentiment_model.tsv (a committed data file).
 train:
