@@ -87,6 +87,8 @@ export interface FeedbackOptions {
   strings?: Record<string, string>;
   /** When help comes, e.g. "within 4 hours". */
   responseTime?: string;
+  /** When support works, e.g. "Monday to Friday, 9:00 to 17:00"; added to the follow-up. */
+  supportHours?: string;
   questions?: FeedbackQuestion[] | string;
   /** Only "all" is accepted: anything else would be review gating. */
   reviewInvite?: 'all';

@@ -12,7 +12,7 @@ use super::strings::{is_language_tag, Strings, Text};
 /// Every setting the widget and `assessFeedback` accept (camelCase; the
 /// element's attributes are the same names in kebab-case).
 pub const SETTINGS: &[&str] = &[
-    "orderId", "endpoint", "reviewUrl", "locale", "strings", "responseTime", "questions",
+    "orderId", "endpoint", "reviewUrl", "locale", "strings", "responseTime", "supportHours", "questions",
     "inviteClickEndpoint", "product", "sku", "variant", "carrier", "region", "warehouse",
     "reviewInvite",
 ];
@@ -110,6 +110,8 @@ fn is_gating_name(name: &str) -> bool {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeedbackOptions {
     pub review_url: String,
+    /// When support works ("Monday to Friday, 9:00 to 17:00"), told to unhappy customers.
+    pub support_hours: Option<String>,
     pub locale: String,
     pub strings: Strings,
     pub questions: Vec<Question>,
@@ -258,14 +260,19 @@ impl FeedbackOptions {
         let strings = Strings::resolve(&locale, &overrides)?;
         check_neutral(strings.get(Text::Invitation))?;
         check_neutral(strings.get(Text::InvitationLink))?;
-        Ok(FeedbackOptions { review_url, locale, strings, questions: questions(settings)? })
+        let support_hours = text_setting(settings, "supportHours")?;
+        Ok(FeedbackOptions { review_url, support_hours, locale, strings, questions: questions(settings)? })
     }
 }
 
 impl FeedbackOptions {
     /// What an unhappy customer is told: that help is coming, and when.
     pub fn follow_up(&self) -> String {
-        self.strings.fill(Text::HelpOnItsWay, "responseTime", self.strings.get(Text::ResponseTime))
+        let when = self.strings.fill(Text::HelpOnItsWay, "responseTime", self.strings.get(Text::ResponseTime));
+        match &self.support_hours {
+            Some(hours) => format!("{when} {}", self.strings.fill(Text::SupportHours, "supportHours", hours)),
+            None => when,
+        }
     }
 }
 
@@ -388,6 +395,18 @@ mod tests {
         strings.insert("invitation".to_string(), Value::Text("Loved it? Leave us 5 stars!".into()));
         s.insert("strings".into(), Value::Map(strings));
         assert!(matches!(WidgetConfig::from_settings(&s), Err(FeedbackError::NonNeutralInvitation { .. })));
+    }
+
+    #[test]
+    fn support_hours_follow_the_response_time() {
+        let mut s = good();
+        s.insert("responseTime".into(), Value::Text("within 4 hours".into()));
+        s.insert("supportHours".into(), Value::Text("Monday to Friday, 9:00 to 17:00".into()));
+        let c = WidgetConfig::from_settings(&s).expect("valid");
+        assert_eq!(
+            c.options.follow_up(),
+            "Help is on its way: our support team will contact you within 4 hours. Our support team is there Monday to Friday, 9:00 to 17:00."
+        );
     }
 
     #[test]

@@ -46,6 +46,7 @@ texts! {
     Thanks = "thanks",
     HelpOnItsWay = "helpOnItsWay",
     ResponseTime = "responseTime",
+    SupportHours = "supportHours",
     Invitation = "invitation",
     InvitationLink = "invitationLink",
     NewTab = "newTab",
