@@ -55,8 +55,8 @@ export function init(source?: WebAssembly.Module | BufferSource | URL | string |
 export function classify(review: Review): Classification;
 export function classifyBatch(reviews: Review[]): Array<Classification | Refused>;
 
-/** A customer's answers to the post-delivery questions. Only `orderId` is required. */
-export interface FeedbackAnswers {
+/** A customer's answers to the post-delivery questions, with the order's context. Only `orderId` is required. */
+export interface FeedbackAnswers extends Pick<Review, 'product' | 'sku' | 'variant' | 'carrier' | 'region' | 'warehouse'> {
   orderId: string;
   arrivedAsExpected?: boolean;
   deliverySmooth?: boolean;
@@ -65,12 +65,6 @@ export interface FeedbackAnswers {
   needsHelp?: boolean;
   /** Up to 5,000 characters. */
   comment?: string;
-  product?: string;
-  sku?: string;
-  variant?: string;
-  carrier?: string;
-  region?: string;
-  warehouse?: string;
   /** The customer's language tag, e.g. `fr-CA`. */
   locale?: string;
 }
