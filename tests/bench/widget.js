@@ -12,7 +12,7 @@ import os from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-import { launchChromium, startServer, stopServer } from '../browser/harness.mjs';
+import { launchChromium, startServer, stopServer } from '../browser/server.mjs';
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');

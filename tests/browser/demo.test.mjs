@@ -4,9 +4,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 
-import { WASM, launchChromium, startServer, stopServer } from './harness.mjs';
+import { launchChromium, openPage, startServer, stopServer } from './server.mjs';
 
+const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
 const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
 
 let server;
@@ -27,32 +29,9 @@ function get(path, method = 'GET') {
   });
 }
 
-/**
- * Opens the demo in a fresh context, recording console errors, page errors,
- * CSP violations and dialogs.
- */
-async function openDemo({ route } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  const dialogs = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    dialog.dismiss().catch(() => {});
-  });
-  await context.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (event) => {
-      window.cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`);
-    });
-  });
-  if (route) await route(page);
-  await page.goto(`${origin}/`);
-  return { page, problems, dialogs, close: () => context.close() };
+/** Opens the demo's first page, recording console errors, CSP violations and dialogs. */
+function openDemo(options) {
+  return openPage(browser, `${origin}/`, options);
 }
 
 async function classifyText(page, text) {

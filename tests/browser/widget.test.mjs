@@ -4,8 +4,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-import { WASM, axeViolations, launchChromium, startServer, stopServer } from './harness.mjs';
+import { axeViolations, launchChromium, startServer, stopServer } from './server.mjs';
+
+const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
 
 const REVIEW_URL = 'https://reviews.example.com/write/reviewloop-demo';
 const INVITATION = 'Tell other shoppers about your experience.';

@@ -1,20 +1,20 @@
-// What the browser suites share: the demo server on a free port, Chromium,
-// and axe-core injected into a page.
+// Shared by the browser suites: the demo server on a free port, headless
+// Chromium, and axe-core run inside a page.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(new URL('../../js/package.json', import.meta.url));
-export const { chromium } = require('playwright-core');
+const { chromium } = require('playwright-core');
 
-export const SERVER = fileURLToPath(new URL('../../demo/server.js', import.meta.url));
-export const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
-export const CHROMIUM_ARGS = [
+const SERVER = fileURLToPath(new URL('../../demo/server.js', import.meta.url));
+const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run',
 ];
 
+/** Debian's Chromium, headless. */
 export function launchChromium() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
@@ -53,20 +53,49 @@ export function stopServer(child) {
   });
 }
 
+/**
+ * Opens `url` in a fresh context, recording console errors, page errors, CSP
+ * violations (in `window.cspViolations`) and dialogs, which are dismissed.
+ * `route(page)` runs before the page loads, to intercept requests.
+ */
+export async function openPage(browser, url, { route } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  const dialogs = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    dialog.dismiss().catch(() => {});
+  });
+  await context.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`);
+    });
+  });
+  if (route) await route(page);
+  await page.goto(url);
+  return { page, problems, dialogs, close: () => context.close() };
+}
+
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
- * axe-core's WCAG 2.x A/AA rules on the whole page, open shadow roots
- * included. Injected through the debugging protocol, so the page's CSP stays on.
+ * axe-core's WCAG 2.x A/AA and best-practice rules on the whole page, open
+ * shadow roots included. Injected through the debugging protocol, so the
+ * page's CSP stays on.
  * @returns {Promise<string[]>} one line per violation (empty when clean)
  */
 export async function axeViolations(page) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
+  return page.evaluate(async () => {
     const result = await window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
     });
     return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
   });
-  return violations;
 }
