@@ -4,6 +4,7 @@
 //! `wasm` is the one layer that carries `#[wasm_bindgen]`.
 //!
 //! - [`classify`]: sentiment, root causes, risk flags, priority, evidence.
+//! - [`feedback`]: post-delivery answers, the unhappy decision, the support ticket, the review invitation.
 //! - [`reply`]: public replies drafted and linted against the compliance rules.
 //! - [`taxonomy`]: the ids every surface speaks.
 //! - [`text`]: words, clauses, languages and UTF-16 offsets.
@@ -14,6 +15,7 @@
 pub mod classify;
 pub mod dates;
 pub mod error;
+pub mod feedback;
 pub mod fast_hash;
 pub mod patterns;
 pub mod recovery;
@@ -28,6 +30,11 @@ pub mod tools;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+/// The feedback widget's DOM (web-sys), mounted through `wasm`; public for
+/// the browser tests (`tests/widget_dom.rs`).
+#[cfg(target_arch = "wasm32")]
+pub mod widget;
 
 pub use classify::{classify, Classification};
 pub use error::Error;
