@@ -19,40 +19,42 @@ pub struct Lexicon {
     /// Phrases that turn warm words sour: always, or beside a complaint.
     pub sarcasm: Vec<String>,
     pub sarcasm_if_complaint: Vec<String>,
-    valence: FastMap<String, f32>,
-    negators: FastMap<String, ()>,
-    boosters: FastMap<String, f32>,
-    contrast: FastMap<String, ()>,
+    // Keys borrow the data files: nothing to copy at start-up.
+    valence: FastMap<&'static str, f32>,
+    negators: FastMap<&'static str, ()>,
+    boosters: FastMap<&'static str, f32>,
+    contrast: FastMap<&'static str, ()>,
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let valences = include_str!("data/sentiment_lexicon.tsv");
     let mut lex = Lexicon {
         sarcasm: Vec::new(),
         sarcasm_if_complaint: Vec::new(),
-        valence: FastMap::default(),
+        valence: FastMap::with_capacity_and_hasher(valences.len() / 12, Default::default()),
         negators: FastMap::default(),
         boosters: FastMap::default(),
         contrast: FastMap::default(),
     };
-    for line in data_lines(include_str!("data/sentiment_lexicon.tsv")) {
+    for line in data_lines(valences) {
         let mut cols = line.split('\t');
         if let (Some(word), Some(Ok(v))) = (cols.next(), cols.next().map(str::parse::<f32>)) {
-            lex.valence.insert(word.to_string(), v);
+            lex.valence.insert(word, v);
         }
     }
     for line in data_lines(include_str!("data/modifiers.tsv")) {
         let cols: Vec<&str> = line.split('\t').collect();
         match cols.as_slice() {
             ["negator", w] => {
-                lex.negators.insert((*w).to_string(), ());
+                lex.negators.insert(*w, ());
             }
             ["booster" | "dampener", w, amount] => {
                 if let Ok(a) = amount.parse() {
-                    lex.boosters.insert((*w).to_string(), a);
+                    lex.boosters.insert(*w, a);
                 }
             }
             ["contrast", w] => {
-                lex.contrast.insert((*w).to_string(), ());
+                lex.contrast.insert(*w, ());
             }
             ["sarcasm", phrase] => lex.sarcasm.push((*phrase).to_string()),
             ["sarcasm_if_complaint", phrase] => lex.sarcasm_if_complaint.push((*phrase).to_string()),
