@@ -113,12 +113,18 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     let mut valences = vec![0.0f32; n];
     let words_shouted = tokens.iter().filter(|t| t.kind == TokenKind::Word).all(|t| t.shouted);
 
+    // Each word looked up once: negator, contrast word.
+    let is_word = |t: &Token| t.kind == TokenKind::Word;
+    let negator: Vec<bool> = tokens.iter().map(|t| is_word(t) && lex.is_negator(&t.norm)).collect();
+    let contrast: Vec<bool> = tokens.iter().map(|t| is_word(t) && lex.is_contrast(&t.norm)).collect();
+    let flag = |flags: &[bool], i: usize| flags.get(i).copied().unwrap_or(false);
+
     // Negation scope: the next REACH words after a negator, stopped by any break.
     let mut scope = 0usize;
     for (i, t) in tokens.iter().enumerate() {
         match t.kind {
-            TokenKind::Word if lex.is_negator(&t.norm) => scope = REACH,
-            TokenKind::Word if lex.is_contrast(&t.norm) => scope = 0,
+            TokenKind::Word if flag(&negator, i) => scope = REACH,
+            TokenKind::Word if flag(&contrast, i) => scope = 0,
             TokenKind::Word if scope > 0 => {
                 if let Some(flag) = negated.get_mut(i) {
                     *flag = true;
@@ -132,7 +138,7 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
 
     for (i, t) in tokens.iter().enumerate() {
         let Some(mut v) = lex.valence(&t.norm) else { continue };
-        if lex.is_negator(&t.norm) {
+        if t.kind == TokenKind::Word && flag(&negator, i) {
             continue; // "no", "nothing" act through what they negate
         }
         let sign = v.signum();
@@ -158,7 +164,7 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
         }
     }
 
-    let clauses = clauses(tokens);
+    let clauses = clauses(tokens, &contrast);
     // Contrast: what precedes "but" counts half, what follows half as much again.
     let mut weighted = valences.clone();
     for (i, c) in clauses.iter().enumerate() {
@@ -187,14 +193,13 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     LexiconReading { compound, positive, negative, clauses, negated, valences }
 }
 
-/// Splits at clause marks and contrast words.
-fn clauses(tokens: &[Token]) -> Vec<Clause> {
-    let lex = &*LEXICON;
+/// Splits at clause marks and contrast words (`contrast`: per token).
+fn clauses(tokens: &[Token], contrast: &[bool]) -> Vec<Clause> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut after_contrast = false;
     for (i, t) in tokens.iter().enumerate() {
-        let contrast = t.kind == TokenKind::Word && lex.is_contrast(&t.norm);
+        let contrast = contrast.get(i).copied().unwrap_or(false);
         if t.kind == TokenKind::ClauseEnd || contrast {
             if i > start {
                 out.push(Clause { tokens: start..i, valence: 0.0, after_contrast });

@@ -117,6 +117,9 @@ pub struct RuleBook<L> {
     /// First-word prefix (a literal cut short) -> rules, and the prefix lengths in use.
     by_prefix: FastMap<&'static str, Vec<usize>>,
     prefix_lengths: Vec<usize>,
+    /// The first two bytes of every word start, one bit each: most words start
+    /// like none, and skip the lookups (word starts are two bytes or more).
+    prefix_heads: Vec<u64>,
     /// Rules whose matches can start anywhere (emails, phone numbers): always run.
     always: Vec<usize>,
     /// Per rule: words of which one must also be in the text (its other end),
@@ -146,6 +149,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             by_word: FastMap::default(),
             by_prefix: FastMap::default(),
             prefix_lengths: Vec::new(),
+            prefix_heads: vec![0; 1 << 10],
             always: Vec::new(),
             also: Vec::new(),
             also_words: FastMap::default(),
@@ -200,6 +204,11 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                         book.prefix_lengths.push(p.len());
                     }
                     book.by_prefix.entry(p).or_default().push(index);
+                    match p.as_bytes() {
+                        [a, b, ..] => set_bit(&mut book.prefix_heads, head(*a, *b)),
+                        // A one-byte start: every word must be looked up.
+                        _ => book.prefix_heads.iter_mut().for_each(|bits| *bits = u64::MAX),
+                    }
                 }
             }
             book.also.push(also_ids);
@@ -216,7 +225,11 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             if let Some(rules) = self.by_word.get(t.norm.as_str()) {
                 out.extend(rules.iter().map(|&r| (r, at)));
             }
-            for &n in self.prefix_lengths.iter().filter(|&&n| n <= t.norm.len()) {
+            let starts_like_one = match t.norm.as_bytes() {
+                [a, b, ..] => has_bit(&self.prefix_heads, head(*a, *b)),
+                _ => true,
+            };
+            for &n in self.prefix_lengths.iter().filter(|&&n| starts_like_one && n <= t.norm.len()) {
                 if let Some(rules) = t.norm.get(..n).and_then(|p| self.by_prefix.get(p)) {
                     out.extend(rules.iter().map(|&r| (r, at)));
                 }
@@ -229,11 +242,9 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             // Which of the words some rule also needs are present: one bit each.
             let mut present = vec![0u64; self.also_words.len().div_ceil(64)];
             for id in tokens.iter().filter_map(|t| self.also_words.get(t.norm.as_str())) {
-                if let Some(bits) = present.get_mut(*id as usize / 64) {
-                    *bits |= 1 << (id % 64);
-                }
+                set_bit(&mut present, *id as usize);
             }
-            let is_present = |id: &u32| present.get(*id as usize / 64).is_some_and(|bits| bits & (1 << (id % 64)) != 0);
+            let is_present = |id: &u32| has_bit(&present, *id as usize);
             out.retain(|&(i, _)| self.also.get(i).is_none_or(|also| also.is_empty() || also.iter().any(is_present)));
         }
         out
@@ -349,6 +360,21 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         }
         hits.extend(out);
     }
+}
+
+/// A word's first two bytes as a bit number.
+fn head(a: u8, b: u8) -> usize {
+    usize::from(a) << 8 | usize::from(b)
+}
+
+fn set_bit(bits: &mut [u64], i: usize) {
+    if let Some(word) = bits.get_mut(i / 64) {
+        *word |= 1 << (i % 64);
+    }
+}
+
+fn has_bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|word| word & (1 << (i % 64)) != 0)
 }
 
 /// Byte offset where the sentence before the one holding token `at` starts.

@@ -68,7 +68,7 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
         words += 1;
         let word = t.norm.as_str();
         letter_words += usize::from(word.chars().all(char::is_alphabetic));
-        shared |= SHARED_WITH_ENGLISH.contains(&word);
+        shared = shared || SHARED_WITH_ENGLISH.contains(&word);
         if lex.english.contains(word) {
             english += 1;
             continue;
