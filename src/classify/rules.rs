@@ -222,8 +222,10 @@ impl<L: Copy + PartialEq> RuleBook<L> {
     fn candidates(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
+            let (from, mut lists) = (out.len(), 0);
             if let Some(rules) = self.by_word.get(t.norm.as_str()) {
                 out.extend(rules.iter().map(|&r| (r, at)));
+                lists += 1;
             }
             let starts_like_one = match t.norm.as_bytes() {
                 [a, b, ..] => has_bit(&self.prefix_heads, head(*a, *b)),
@@ -232,11 +234,17 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             for &n in self.prefix_lengths.iter().filter(|&&n| starts_like_one && n <= t.norm.len()) {
                 if let Some(rules) = t.norm.get(..n).and_then(|p| self.by_prefix.get(p)) {
                     out.extend(rules.iter().map(|&r| (r, at)));
+                    lists += 1;
+                }
+            }
+            // Each list is in rule order; a word reached by two (as a whole word
+            // and by its start) may name a rule twice.
+            if lists > 1 {
+                if let Some(word) = out.get_mut(from..) {
+                    word.sort_unstable();
                 }
             }
         }
-        // A word can reach a rule twice (as a whole word and by its start).
-        out.sort_unstable_by_key(|&(rule, at)| (at, rule));
         out.dedup();
         if out.iter().any(|&(i, _)| self.also.get(i).is_some_and(|a| !a.is_empty())) {
             // Which of the words some rule also needs are present: one bit each.
