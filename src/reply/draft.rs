@@ -275,6 +275,7 @@ impl Writer<'_> {
             out.push_str(line.trim_end());
         }
         if let (Some(own), false) = (&self.settings.sign_off, self.plain) {
+            out.truncate(out.trim_end().len());
             out.push_str("\n\n");
             out.push_str(own);
         }
