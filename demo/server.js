@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { handleFeedbackApi } from './feedback-endpoint.js';
 
 const HOST = '127.0.0.1';
 const DEFAULT_PORT = 8787;
@@ -78,6 +79,7 @@ function send(res, status, message, headers = {}) {
 async function handle(req, res) {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', 'no-store');
+  if (await handleFeedbackApi(req, res)) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'Method not allowed.\n', { Allow: 'GET, HEAD' });
     return;
