@@ -27,8 +27,14 @@ impl Hasher for FxHasher {
             word.copy_from_slice(c);
             self.add(u64::from_le_bytes(word));
         }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
+        // Most keys are short words: their tail is one padded word, not a byte at a time.
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            if let Some(head) = word.get_mut(..rest.len()) {
+                head.copy_from_slice(rest);
+            }
+            self.add(u64::from_le_bytes(word));
         }
     }
     fn write_u8(&mut self, n: u8) {
@@ -45,8 +51,8 @@ impl Hasher for FxHasher {
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 pub type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
-/// FNV-1a, 64 bits: a stable hash of a name, the same at build time (build.rs
-/// uses it to key generated tables) and at run time.
+/// FNV-1a, 64 bits: a stable hash of a name, the same in the trainer and at
+/// run time (the sentiment model's buckets).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {

@@ -19,40 +19,42 @@ pub struct Lexicon {
     /// Phrases that turn warm words sour: always, or beside a complaint.
     pub sarcasm: Vec<String>,
     pub sarcasm_if_complaint: Vec<String>,
-    valence: FastMap<String, f32>,
-    negators: FastMap<String, ()>,
-    boosters: FastMap<String, f32>,
-    contrast: FastMap<String, ()>,
+    // Keys borrow the data files: nothing to copy at start-up.
+    valence: FastMap<&'static str, f32>,
+    negators: FastMap<&'static str, ()>,
+    boosters: FastMap<&'static str, f32>,
+    contrast: FastMap<&'static str, ()>,
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let valences = include_str!("data/sentiment_lexicon.tsv");
     let mut lex = Lexicon {
         sarcasm: Vec::new(),
         sarcasm_if_complaint: Vec::new(),
-        valence: FastMap::default(),
+        valence: FastMap::with_capacity_and_hasher(valences.len() / 12, Default::default()),
         negators: FastMap::default(),
         boosters: FastMap::default(),
         contrast: FastMap::default(),
     };
-    for line in data_lines(include_str!("data/sentiment_lexicon.tsv")) {
+    for line in data_lines(valences) {
         let mut cols = line.split('\t');
         if let (Some(word), Some(Ok(v))) = (cols.next(), cols.next().map(str::parse::<f32>)) {
-            lex.valence.insert(word.to_string(), v);
+            lex.valence.insert(word, v);
         }
     }
     for line in data_lines(include_str!("data/modifiers.tsv")) {
         let cols: Vec<&str> = line.split('\t').collect();
         match cols.as_slice() {
             ["negator", w] => {
-                lex.negators.insert((*w).to_string(), ());
+                lex.negators.insert(*w, ());
             }
             ["booster" | "dampener", w, amount] => {
                 if let Ok(a) = amount.parse() {
-                    lex.boosters.insert((*w).to_string(), a);
+                    lex.boosters.insert(*w, a);
                 }
             }
             ["contrast", w] => {
-                lex.contrast.insert((*w).to_string(), ());
+                lex.contrast.insert(*w, ());
             }
             ["sarcasm", phrase] => lex.sarcasm.push((*phrase).to_string()),
             ["sarcasm_if_complaint", phrase] => lex.sarcasm_if_complaint.push((*phrase).to_string()),
@@ -111,12 +113,18 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     let mut valences = vec![0.0f32; n];
     let words_shouted = tokens.iter().filter(|t| t.kind == TokenKind::Word).all(|t| t.shouted);
 
+    // Each word looked up once: negator, contrast word.
+    let is_word = |t: &Token| t.kind == TokenKind::Word;
+    let negator: Vec<bool> = tokens.iter().map(|t| is_word(t) && lex.is_negator(&t.norm)).collect();
+    let contrast: Vec<bool> = tokens.iter().map(|t| is_word(t) && lex.is_contrast(&t.norm)).collect();
+    let flag = |flags: &[bool], i: usize| flags.get(i).copied().unwrap_or(false);
+
     // Negation scope: the next REACH words after a negator, stopped by any break.
     let mut scope = 0usize;
     for (i, t) in tokens.iter().enumerate() {
         match t.kind {
-            TokenKind::Word if lex.is_negator(&t.norm) => scope = REACH,
-            TokenKind::Word if lex.is_contrast(&t.norm) => scope = 0,
+            TokenKind::Word if flag(&negator, i) => scope = REACH,
+            TokenKind::Word if flag(&contrast, i) => scope = 0,
             TokenKind::Word if scope > 0 => {
                 if let Some(flag) = negated.get_mut(i) {
                     *flag = true;
@@ -130,7 +138,7 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
 
     for (i, t) in tokens.iter().enumerate() {
         let Some(mut v) = lex.valence(&t.norm) else { continue };
-        if lex.is_negator(&t.norm) {
+        if t.kind == TokenKind::Word && flag(&negator, i) {
             continue; // "no", "nothing" act through what they negate
         }
         let sign = v.signum();
@@ -156,7 +164,7 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
         }
     }
 
-    let clauses = clauses(tokens);
+    let clauses = clauses(tokens, &contrast);
     // Contrast: what precedes "but" counts half, what follows half as much again.
     let mut weighted = valences.clone();
     for (i, c) in clauses.iter().enumerate() {
@@ -185,14 +193,13 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     LexiconReading { compound, positive, negative, clauses, negated, valences }
 }
 
-/// Splits at clause marks and contrast words.
-fn clauses(tokens: &[Token]) -> Vec<Clause> {
-    let lex = &*LEXICON;
+/// Splits at clause marks and contrast words (`contrast`: per token).
+fn clauses(tokens: &[Token], contrast: &[bool]) -> Vec<Clause> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut after_contrast = false;
     for (i, t) in tokens.iter().enumerate() {
-        let contrast = t.kind == TokenKind::Word && lex.is_contrast(&t.norm);
+        let contrast = contrast.get(i).copied().unwrap_or(false);
         if t.kind == TokenKind::ClauseEnd || contrast {
             if i > start {
                 out.push(Clause { tokens: start..i, valence: 0.0, after_contrast });

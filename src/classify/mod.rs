@@ -17,10 +17,11 @@ use lexicon::LexiconReading;
 use rules::{Hit, RuleBook};
 use sentiment::{PartView, SentimentModel, SHIPPED_MODEL};
 
+// The rule files as build.rs writes them: comments dropped, index columns added.
 pub static ROOT_CAUSES: LazyLock<RuleBook<Category>> =
-    LazyLock::new(|| RuleBook::load(include_str!("data/root_causes.tsv"), Category::from_id));
+    LazyLock::new(|| RuleBook::load(include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules")), Category::from_id));
 pub static RISKS: LazyLock<RuleBook<Risk>> =
-    LazyLock::new(|| RuleBook::load(include_str!("data/risks.tsv"), Risk::from_id));
+    LazyLock::new(|| RuleBook::load(include_str!(concat!(env!("OUT_DIR"), "/risks.rules")), Risk::from_id));
 
 /// A model probability this high overrides the other half of a mixed review.
 const CLEAR: f32 = 0.75;

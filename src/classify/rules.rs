@@ -9,7 +9,9 @@
 //! Patterns run on the text in ASCII lower case, so they are written in lower case.
 //!
 //! Each rule is indexed by the words its matches start (or end) with, read off
-//! the pattern by `build.rs`; a text runs only the rules whose words it holds,
+//! the pattern by `build.rs`, which writes each rule file again without its
+//! comments and with four index columns before each rule
+//! (`side <TAB> words <TAB> word starts <TAB> words also needed <TAB> rule`); a text runs only the rules whose words it holds,
 //! each searched from (or up to) that word, so cost follows the words present,
 //! not the number of rules.
 
@@ -22,7 +24,7 @@ use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind};
 
 use super::lexicon::{data_lines, LexiconReading, LEXICON};
-use crate::fast_hash::{fnv1a, FastMap};
+use crate::fast_hash::FastMap;
 use crate::text::{Token, TokenKind};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -79,7 +81,8 @@ impl<L> Rule<L> {
                 let dfa = DFA::builder()
                     .configure(DFA::config().match_kind(if backward { MatchKind::All } else { MatchKind::LeftmostFirst }))
                     .syntax(syntax::Config::new().unicode(false).utf8(false))
-                    .thompson(thompson::Config::new().reverse(backward).utf8(false))
+                    // A DFA reports no groups: compiling their capture states is wasted work.
+                    .thompson(thompson::Config::new().reverse(backward).utf8(false).which_captures(thompson::WhichCaptures::None))
                     .build(&self.pattern)
                     .ok()?;
                 let cache = Mutex::new(dfa.create_cache());
@@ -114,23 +117,17 @@ pub struct RuleBook<L> {
     /// First-word prefix (a literal cut short) -> rules, and the prefix lengths in use.
     by_prefix: FastMap<&'static str, Vec<usize>>,
     prefix_lengths: Vec<usize>,
+    /// The first two bytes of every word start, one bit each: most words start
+    /// like none, and skip the lookups (word starts are two bytes or more).
+    prefix_heads: Vec<u64>,
     /// Rules whose matches can start anywhere (emails, phone numbers): always run.
     always: Vec<usize>,
-    /// Per rule: words of which one must also be in the text (its other end).
-    also: Vec<&'static [&'static str]>,
+    /// Per rule: words of which one must also be in the text (its other end),
+    /// as numbers in `also_words`, so a text's words are looked up once.
+    also: Vec<Vec<u32>>,
+    also_words: FastMap<&'static str, u32>,
     /// Lines that failed to load, for the data test; empty in a good build.
     pub problems: Vec<String>,
-}
-
-// Each rule's anchors are read off its pattern at build time by `build.rs`:
-// (hash of the pattern, whole words, word starts, words that must also be present).
-include!(concat!(env!("OUT_DIR"), "/rule_anchors.rs"));
-
-type Anchors = (bool, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
-
-fn anchors(pattern: &str) -> Option<Anchors> {
-    let key = fnv1a(pattern.as_bytes());
-    RULE_ANCHORS.iter().find(|(k, ..)| *k == key).map(|(_, e, w, s, f)| (*e, *w, *s, *f))
 }
 
 /// One rule matching at one place.
@@ -145,19 +142,22 @@ pub struct Hit<L> {
 }
 
 impl<L: Copy + PartialEq> RuleBook<L> {
-    pub fn load(file: &str, parse_label: impl Fn(&str) -> Option<L>) -> Self {
+    /// Loads a rule file as `build.rs` writes it (index columns, then the rule).
+    pub fn load(file: &'static str, parse_label: impl Fn(&str) -> Option<L>) -> Self {
         let mut book = RuleBook {
             rules: Vec::new(),
             by_word: FastMap::default(),
             by_prefix: FastMap::default(),
             prefix_lengths: Vec::new(),
+            prefix_heads: vec![0; 1 << 10],
             always: Vec::new(),
             also: Vec::new(),
+            also_words: FastMap::default(),
             problems: Vec::new(),
         };
         for line in data_lines(file) {
-            let cols: Vec<&str> = line.splitn(4, '\t').collect();
-            let [label, weight, flags, pattern] = cols.as_slice() else {
+            let cols: Vec<&str> = line.splitn(8, '\t').collect();
+            let [side, words, prefixes, also, label, weight, flags, pattern] = cols.as_slice() else {
                 book.problems.push(format!("not four columns: {line}"));
                 continue;
             };
@@ -183,26 +183,35 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             // matters, and Unicode classes make the automata many times bigger.
             let pattern = format!("(?-u){pattern}");
             let index = book.rules.len();
-            book.also.push(&[]);
-            let mut side = Side::Anywhere;
-            match anchors(&pattern).filter(|_| !f.exact) {
-                None => book.always.push(index),
-                Some((at_end, words, prefixes, also)) => {
-                    side = if at_end { Side::End } else { Side::Start };
-                    if let Some(slot) = book.also.get_mut(index) {
-                        *slot = also;
+            let side = match *side {
+                "start" => Side::Start,
+                "end" => Side::End,
+                _ => Side::Anywhere,
+            };
+            let mut also_ids = Vec::new();
+            if side == Side::Anywhere {
+                book.always.push(index);
+            } else {
+                for w in also.split_whitespace() {
+                    let next = book.also_words.len() as u32;
+                    also_ids.push(*book.also_words.entry(w).or_insert(next));
+                }
+                for w in words.split_whitespace() {
+                    book.by_word.entry(w).or_default().push(index);
+                }
+                for p in prefixes.split_whitespace() {
+                    if !book.prefix_lengths.contains(&p.len()) {
+                        book.prefix_lengths.push(p.len());
                     }
-                    for w in words {
-                        book.by_word.entry(w).or_default().push(index);
-                    }
-                    for p in prefixes {
-                        if !book.prefix_lengths.contains(&p.len()) {
-                            book.prefix_lengths.push(p.len());
-                        }
-                        book.by_prefix.entry(p).or_default().push(index);
+                    book.by_prefix.entry(p).or_default().push(index);
+                    match p.as_bytes() {
+                        [a, b, ..] => set_bit(&mut book.prefix_heads, head(*a, *b)),
+                        // A one-byte start: every word must be looked up.
+                        _ => book.prefix_heads.iter_mut().for_each(|bits| *bits = u64::MAX),
                     }
                 }
             }
+            book.also.push(also_ids);
             book.rules.push(Rule { label, weight, flags: f, pattern, side, regex: OnceLock::new(), pinned: OnceLock::new() });
         }
         book
@@ -213,24 +222,38 @@ impl<L: Copy + PartialEq> RuleBook<L> {
     fn candidates(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
+            let (from, mut lists) = (out.len(), 0);
             if let Some(rules) = self.by_word.get(t.norm.as_str()) {
                 out.extend(rules.iter().map(|&r| (r, at)));
+                lists += 1;
             }
-            for &n in self.prefix_lengths.iter().filter(|&&n| n <= t.norm.len()) {
+            let starts_like_one = match t.norm.as_bytes() {
+                [a, b, ..] => has_bit(&self.prefix_heads, head(*a, *b)),
+                _ => true,
+            };
+            for &n in self.prefix_lengths.iter().filter(|&&n| starts_like_one && n <= t.norm.len()) {
                 if let Some(rules) = t.norm.get(..n).and_then(|p| self.by_prefix.get(p)) {
                     out.extend(rules.iter().map(|&r| (r, at)));
+                    lists += 1;
+                }
+            }
+            // Each list is in rule order; a word reached by two (as a whole word
+            // and by its start) may name a rule twice.
+            if lists > 1 {
+                if let Some(word) = out.get_mut(from..) {
+                    word.sort_unstable();
                 }
             }
         }
-        // A word can reach a rule twice (as a whole word and by its start).
-        out.sort_unstable_by_key(|&(rule, at)| (at, rule));
         out.dedup();
         if out.iter().any(|&(i, _)| self.also.get(i).is_some_and(|a| !a.is_empty())) {
-            let present: FastMap<&str, ()> = tokens.iter().map(|t| (t.norm.as_str(), ())).collect();
-            out.retain(|&(i, _)| {
-                let also = self.also.get(i).copied().unwrap_or(&[]);
-                also.is_empty() || also.iter().any(|w| present.contains_key(w))
-            });
+            // Which of the words some rule also needs are present: one bit each.
+            let mut present = vec![0u64; self.also_words.len().div_ceil(64)];
+            for id in tokens.iter().filter_map(|t| self.also_words.get(t.norm.as_str())) {
+                set_bit(&mut present, *id as usize);
+            }
+            let is_present = |id: &u32| has_bit(&present, *id as usize);
+            out.retain(|&(i, _)| self.also.get(i).is_none_or(|also| also.is_empty() || also.iter().any(is_present)));
         }
         out
     }
@@ -345,6 +368,21 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         }
         hits.extend(out);
     }
+}
+
+/// A word's first two bytes as a bit number.
+fn head(a: u8, b: u8) -> usize {
+    usize::from(a) << 8 | usize::from(b)
+}
+
+fn set_bit(bits: &mut [u64], i: usize) {
+    if let Some(word) = bits.get_mut(i / 64) {
+        *word |= 1 << (i % 64);
+    }
+}
+
+fn has_bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|word| word & (1 << (i % 64)) != 0)
 }
 
 /// Byte offset where the sentence before the one holding token `at` starts.

@@ -68,7 +68,7 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
         words += 1;
         let word = t.norm.as_str();
         letter_words += usize::from(word.chars().all(char::is_alphabetic));
-        shared |= SHARED_WITH_ENGLISH.contains(&word);
+        shared = shared || SHARED_WITH_ENGLISH.contains(&word);
         if lex.english.contains(word) {
             english += 1;
             continue;
@@ -134,7 +134,7 @@ fn elision(word: &str) -> Option<&'static [Language]> {
 fn letters(word: &str) -> Option<&'static [Language]> {
     let telling = word.chars().filter_map(letter_languages).min_by_key(|langs| langs.len());
     // Dutch spells a long vowel "ij" (mijn, prijs, blij); English words almost never do.
-    telling.or_else(|| word.contains("ij").then_some(&["nl"][..]))
+    telling.or_else(|| word.as_bytes().windows(2).any(|pair| pair == b"ij").then_some(&["nl"][..]))
 }
 
 /// Letters English does not use, with the languages that do.
@@ -210,6 +210,9 @@ fn is_latin(c: char) -> bool {
 
 /// Non-Latin scripts decide the language alone, when they dominate the letters.
 fn by_script(text: &str) -> Option<Language> {
+    if text.is_ascii() {
+        return None; // Latin letters only
+    }
     let (mut latin, mut unknown, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
     let mut ukrainian = false;
     let mut counts: Vec<(Language, usize)> = Vec::new();

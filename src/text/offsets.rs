@@ -10,6 +10,9 @@ pub struct Utf16Offsets {
 impl Utf16Offsets {
     pub fn new(text: &str) -> Self {
         let mut anchors = Vec::new();
+        if text.is_ascii() {
+            return Utf16Offsets { anchors }; // bytes and UTF-16 units agree throughout
+        }
         let mut extra = 0usize; // utf16 units minus bytes, accumulated so far
         for (byte, ch) in text.char_indices() {
             if !ch.is_ascii() {

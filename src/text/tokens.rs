@@ -36,15 +36,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     while let Some((start, c)) = chars.next() {
         if c.is_alphanumeric() {
             let mut end = start + c.len_utf8();
-            let mut norm = String::new();
+            let mut norm = String::with_capacity(16);
             let mut upper = usize::from(c.is_uppercase());
             let mut letters = usize::from(c.is_alphabetic());
-            norm.extend(c.to_lowercase());
+            push_lower(&mut norm, c);
             while let Some(&(i, d)) = chars.peek() {
                 if d.is_alphanumeric() || is_combining(d) {
                     upper += usize::from(d.is_uppercase());
                     letters += usize::from(d.is_alphabetic());
-                    norm.extend(d.to_lowercase());
+                    push_lower(&mut norm, d);
                     end = i + d.len_utf8();
                     chars.next();
                 } else if is_apostrophe(d) && next_is_alphanumeric(text, i + d.len_utf8()) {
@@ -80,6 +80,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         tokens.push(Token { kind, norm: c.to_string(), start, end, shouted: false });
     }
     tokens
+}
+
+/// Most letters are ASCII: lower-case those without the Unicode tables.
+fn push_lower(norm: &mut String, c: char) {
+    if c.is_ascii() {
+        norm.push(c.to_ascii_lowercase());
+    } else {
+        norm.extend(c.to_lowercase());
+    }
 }
 
 fn next_is_alphanumeric(text: &str, at: usize) -> bool {
