@@ -104,6 +104,22 @@ function toRecord(line, get, map, fromCsv) {
   return { line, review };
 }
 
+/**
+ * One review from a JSON object named the way review apps name fields
+ * (`body`, `stars`, …), as a webhook pushes it.
+ * @param {unknown} value
+ * @returns {{ review: import('../index.d.ts').Review } | { id: string | null, error: string }}
+ */
+export function reviewFromObject(value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return { id: null, error: `A review must be an object like {"id": "1", "text": "…"}, not ${kind}.` };
+  }
+  const keys = Object.keys(value);
+  const record = toRecord(1, (i) => value[keys[i]], fieldMap(keys), false);
+  return record.error === undefined ? { review: record.review } : { id: record.id, error: record.error.replace(' on line 1', '') };
+}
+
 /** JSON Lines: one review object a line; blank lines are skipped. */
 class JsonLinesReader {
   constructor() {
