@@ -219,7 +219,11 @@ async function reviewsWebhookRoute(request, env, config) {
     results.push({ id: classification.id, priority: classification.priority, alerted });
   }
   const refused = results.filter((r) => r.error !== undefined).length;
-  return json({ received: results.length - refused, refused, alerted: results.filter((r) => r.alerted).length, results }, refused === results.length ? 422 : 200);
+  if (refused === results.length) {
+    const reasons = results.slice(0, 5).map((r) => `${r.id ?? '(no id)'}: ${r.error}`).join(' ');
+    throw new HttpError(422, 'invalid_review', `No review in this webhook could be read. ${reasons}`);
+  }
+  return json({ received: results.length - refused, refused, alerted: results.filter((r) => r.alerted).length, results });
 }
 
 async function feedbackRoute(request, env, config) {
