@@ -72,7 +72,7 @@ worker-assets:
 
 # The whole product through the Worker, in workerd, on http://127.0.0.1:8787.
 demo-worker: build
-	cd js && WRANGLER_SEND_METRICS=false node_modules/.bin/wrangler dev --config ../wrangler.toml --ip 127.0.0.1 --port 8787 --persist-to ../target/wrangler-state
+	WRANGLER_SEND_METRICS=false $(NODE_BIN)/wrangler dev --ip 127.0.0.1 --port 8787 --persist-to target/wrangler-state
 
 ## The Worker under load (autocannon against local workerd): req/s, p50/p99, CPU per request.
 bench-worker: build worker-assets

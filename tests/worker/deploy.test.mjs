@@ -1,0 +1,96 @@
+// What `wrangler deploy` would upload bundles, and `wrangler dev` (what
+// `make demo-worker` runs) serves the product: demo pages and browser files as
+// static assets, the API and the hosted feedback page from the Worker.
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+
+import { feedbackLinkToken } from '../../js/lib/signatures.js';
+import { ROOT, assertError, postJson } from './helpers.mjs';
+
+const WRANGLER = join(ROOT, 'js/node_modules/.bin/wrangler');
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
+
+test('wrangler deploy --dry-run bundles the Worker with its wasm as a compiled module', { timeout: 120_000 }, async () => {
+  const outdir = await mkdtemp(join(tmpdir(), 'reviewloop-bundle-'));
+  try {
+    const { stdout } = await promisify(execFile)(WRANGLER, ['deploy', '--dry-run', '--outdir', outdir], { cwd: ROOT, env: ENV });
+    assert.match(stdout, /env\.OUTBOX \(Outbox\)\s+Durable Object/);
+    const files = await readdir(outdir);
+    assert.ok(files.includes('worker.js'), files.join(', '));
+    const wasm = files.find((f) => f.endsWith('reviewloop_bg.wasm'));
+    assert.ok(wasm, 'the wasm is uploaded as its own module');
+    assert.equal((await stat(join(outdir, wasm))).size, (await stat(join(ROOT, 'js/pkg/reviewloop_bg.wasm'))).size);
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+});
+
+/** A port nobody listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+describe('wrangler dev', { timeout: 180_000 }, () => {
+  let child;
+  let origin;
+  let output = '';
+
+  before(async () => {
+    const port = await freePort();
+    child = spawn(WRANGLER, [
+      'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false',
+      '--var', 'REVIEW_URL:https://shop.example/reviews', '--var', 'FEEDBACK_LINK_SECRET:dev-link-secret',
+    ], { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (c) => { output += c; });
+    child.stderr.on('data', (c) => { output += c; });
+    const deadline = Date.now() + 120_000;
+    while (!/Ready on http/.test(output)) {
+      if (child.exitCode !== null || Date.now() > deadline) assert.fail(`wrangler dev did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    origin = `http://127.0.0.1:${port}`;
+  });
+
+  after(() => {
+    if (child && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+  });
+
+  test('the admin demo page and the browser files are served', async () => {
+    const page = await fetch(`${origin}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>reviewloop/);
+    const index = await fetch(`${origin}/js/index.js`);
+    assert.equal(index.status, 200);
+    assert.match(await index.text(), /export function classify/);
+    const wasm = await fetch(`${origin}/js/pkg/reviewloop_bg.wasm`);
+    assert.equal(wasm.headers.get('Content-Type'), 'application/wasm');
+    assert.ok(WebAssembly.validate(new Uint8Array(await wasm.arrayBuffer())));
+  });
+
+  test('the API answers from the Worker', async () => {
+    const response = await fetch(`${origin}/v1/classify`, postJson({ id: 'dev', text: 'It arrived broken.' }));
+    assert.equal(response.status, 200);
+    assert.ok((await response.json()).categories.some((c) => c.id === 'damaged_in_transit'));
+    await assertError(await fetch(`${origin}/v1/nothing`, postJson({})), 404, 'not_found');
+  });
+
+  test('the hosted feedback page is served for a signed link', async () => {
+    const token = await feedbackLinkToken('dev-link-secret', 'A-17', Math.floor(Date.now() / 1000) + 600);
+    const response = await fetch(`${origin}/feedback/A-17?t=${token}`);
+    assert.equal(response.status, 200);
+    assert.ok(response.headers.get('Content-Security-Policy'));
+    assert.match(await response.text(), /<reviewloop-feedback order-id="A-17"/);
+  });
+});
