@@ -73,6 +73,7 @@ test('receivers killed mid-run: every ticket and alert arrives after they come b
   await pause(1500); // several failed attempts each, with backoff
   const missingWhileDown = tickets.filter((k) => !support.received.has(k));
   assert.equal(missingWhileDown.length, 20, 'nothing can arrive while the receiver is down');
+  assert.ok(worker.logs.join('').includes(`delivery ${tickets[5]} to support failed`), 'each failed attempt is logged for the merchant');
 
   // Back on the same port: everything arrives.
   await support.start();

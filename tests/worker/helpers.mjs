@@ -35,11 +35,17 @@ function wranglerConfig() {
 /**
  * Starts the Worker in workerd.
  * @param {Record<string, string>} [vars] environment on top of the test secrets
- * @returns {Promise<{ mf: any, url: URL, fetch: (path: string, init?: RequestInit) => Promise<Response>, dispose: () => Promise<void> }>}
+ * @returns {Promise<{ mf: any, url: URL, logs: string[], fetch: (path: string, init?: RequestInit) => Promise<Response>, dispose: () => Promise<void> }>}
  */
 export async function startWorker(vars = {}) {
   const { date, flags } = wranglerConfig();
+  const logs = [];
   const mf = new Miniflare({
+    // The Worker's console output is kept for the tests to read, not printed between results.
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on('data', (chunk) => logs.push(String(chunk)));
+      stderr.on('data', (chunk) => logs.push(String(chunk)));
+    },
     modules: true,
     scriptPath: `${ROOT}js/worker.js`,
     modulesRoot: `${ROOT}js`,
@@ -66,6 +72,7 @@ export async function startWorker(vars = {}) {
   return {
     mf,
     url,
+    logs,
     // Straight to workerd's socket over loopback, as any client would come.
     fetch: (path, init) => fetch(new URL(path, url), init),
     dispose: () => mf.dispose(),
