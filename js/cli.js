@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 
 import classify from './commands/classify.js';
+import draft from './commands/draft.js';
+import lint from './commands/lint.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, write } from './lib/command.js';
 
 /**
@@ -11,7 +13,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError, write } from './lib/command.js';
  * `options` (`util.parseArgs` options beyond `--help`) and
  * `run(values, positionals)` resolving to an exit status.
  */
-const COMMANDS = { classify };
+const COMMANDS = { classify, draft, lint };
 
 function usage() {
   const width = Math.max(...Object.entries(COMMANDS).map(([name, c]) => `${name} ${c.args}`.length));

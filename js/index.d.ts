@@ -54,3 +54,60 @@ export interface Refused {
 export function init(source?: WebAssembly.Module | BufferSource | URL | string | Response): Promise<void>;
 export function classify(review: Review): Classification;
 export function classifyBatch(reviews: Review[]): Array<Classification | Refused>;
+
+export type Platform = 'generic' | 'amazon' | 'google' | 'trustpilot' | 'shopify';
+
+/** How a reply is written and where it is posted. */
+export interface ReplyOptions {
+  /** The store's name, used in the sign-off ("the Acme team"). */
+  brand?: string;
+  /** Replaces the whole sign-off line. */
+  signOff?: string;
+  /** The private channel: an email address or an http(s) link. Absent: "reply to the message we've sent you". */
+  support?: string;
+  tone?: 'warm' | 'formal';
+  /** Decides the length limit, whether names are shown, whether links are allowed. Default `generic`. */
+  platform?: Platform;
+  /** The reviewer's public name; used only where the platform shows it. */
+  displayName?: string;
+  /** 0, 1, 2…: another wording of the same reply (wraps around at `Draft.variants`). */
+  variant?: number;
+}
+
+export interface LintOptions extends ReplyOptions {
+  /** The review being answered: enables the checks that depend on it (issue named, escalation, the reviewer's full name). */
+  review?: Review;
+}
+
+export interface LintIssue {
+  ruleId: string;
+  severity: 'error' | 'warning' | 'suggestion';
+  message: string;
+  /** UTF-16 offsets into the reply text. */
+  start: number;
+  end: number;
+  /** Replacement for `text.slice(start, end)`; '' deletes it. */
+  suggestion?: string;
+  /** Where the rule is stated (law, platform policy, guidance). */
+  source: string;
+}
+
+export interface LintResult {
+  /** False when any issue is an error: don't post the reply as it is. */
+  ok: boolean;
+  issues: LintIssue[];
+}
+
+export interface Draft {
+  id: string | null;
+  reply: string;
+  variant: number;
+  /** How many distinct wordings exist for this review. */
+  variants: number;
+  /** A safety, legal or fraud review: acknowledged and escalated, no liability, no public compensation. */
+  escalated: boolean;
+  lint: LintResult;
+}
+
+export function draftReply(review: Review, options?: ReplyOptions): Draft;
+export function lintReply(text: string, options?: LintOptions): LintResult;

@@ -62,3 +62,33 @@ export function classifyBatch(reviews) {
   }
   return core.classifyBatch(reviews);
 }
+
+/**
+ * Drafts a compliant public reply to a review, written from its
+ * classification, with the reply's own lint result (never an error in it).
+ * The same review and options always give the same reply; `variant` cycles
+ * through other wordings.
+ * @param {import('./index.d.ts').Review} review
+ * @param {import('./index.d.ts').ReplyOptions} [options]
+ * @returns {import('./index.d.ts').Draft}
+ * @throws {Error} when the review or an option cannot be used
+ */
+export function draftReply(review, options) {
+  loaded();
+  return core.draftReply(review, options);
+}
+
+/**
+ * Checks a reply (the merchant's own included) against the compliance rules:
+ * review-change requests, incentives, personal data, threats, blame,
+ * boilerplate, marketing, liability on safety reviews, platform limits, and,
+ * when `options.review` is given, whether it names the review's issue.
+ * @param {string} text the reply
+ * @param {import('./index.d.ts').LintOptions} [options]
+ * @returns {import('./index.d.ts').LintResult}
+ * @throws {Error} when the text is not a string or an option cannot be used
+ */
+export function lintReply(text, options) {
+  loaded();
+  return core.lintReply(text, options);
+}

@@ -15,6 +15,8 @@ pub enum Error {
     RatingOutOfRange(f64),
     /// The review could not be read: a missing field or a field of the wrong type.
     InvalidReview(String),
+    /// Reply options (brand, support channel, platform…) that cannot be used.
+    InvalidOptions(String),
 }
 
 impl fmt::Display for Error {
@@ -31,6 +33,7 @@ impl fmt::Display for Error {
                 write!(f, "The rating {r} is out of range: pass a star rating from 1 to 5, or leave `rating` out.")
             }
             Error::InvalidReview(why) => write!(f, "The review could not be read: {why}."),
+            Error::InvalidOptions(why) => write!(f, "The reply options could not be used: {why}."),
         }
     }
 }

@@ -4,12 +4,14 @@
 //! `wasm` is the one layer that carries `#[wasm_bindgen]`.
 //!
 //! - [`classify`]: sentiment, root causes, risk flags, priority, evidence.
+//! - [`reply`]: public replies drafted and linted against the compliance rules.
 //! - [`taxonomy`]: the ids every surface speaks.
 //! - [`text`]: words, clauses, languages and UTF-16 offsets.
 
 pub mod classify;
 pub mod error;
 pub mod fast_hash;
+pub mod reply;
 pub mod review;
 pub mod taxonomy;
 pub mod text;

@@ -1,0 +1,126 @@
+//! The drafter's phrase bank (`data/phrases.txt`): wordings for every slot of
+//! a reply, and what we know of each root cause. Read once.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::taxonomy::Category;
+
+pub static PHRASES: LazyLock<PhraseBank> = LazyLock::new(|| PhraseBank::parse(include_str!("data/phrases.txt")));
+
+/// A regex over folded text (see `folded`), and the text it was written as.
+#[derive(Debug)]
+pub struct Pattern {
+    pub source: String,
+    pub regex: Option<Regex>,
+}
+
+impl Pattern {
+    pub fn new(source: &str) -> Pattern {
+        let regex = RegexBuilder::new(source).unicode(false).size_limit(1 << 22).build().ok();
+        Pattern { source: source.to_string(), regex }
+    }
+
+    pub fn is_match(&self, folded: &str) -> bool {
+        self.regex.as_ref().is_some_and(|r| r.is_match(folded.as_bytes()))
+    }
+
+    /// Every match as folded byte spans.
+    pub fn spans(&self, folded: &str) -> Vec<(usize, usize)> {
+        self.regex.as_ref().map_or_else(Vec::new, |r| r.find_iter(folded.as_bytes()).map(|m| (m.start(), m.end())).collect())
+    }
+}
+
+/// What the drafter and the linter know of one root cause.
+#[derive(Debug, Default)]
+pub struct IssueWords {
+    /// A reply matching this names the issue.
+    pub words: Option<Pattern>,
+    /// (evidence pattern, clause): the customer's own terms.
+    pub details: Vec<(Pattern, String)>,
+    pub phrases: Vec<String>,
+    pub steps: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct PhraseBank {
+    slots: HashMap<String, Vec<String>>,
+    pub praise: Vec<(Pattern, String)>,
+    issues: HashMap<String, IssueWords>,
+}
+
+impl PhraseBank {
+    pub fn parse(file: &str) -> PhraseBank {
+        let mut bank = PhraseBank::default();
+        let mut block = String::new();
+        for line in file.lines().map(str::trim_end) {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                block = name.to_string();
+                continue;
+            }
+            if block == "praise" {
+                if let Some((pattern, phrase)) = line.split_once(" => ") {
+                    bank.praise.push((Pattern::new(pattern), phrase.to_string()));
+                }
+            } else if let Some(category) = block.strip_prefix("issue ") {
+                let issue = bank.issues.entry(category.to_string()).or_default();
+                if let Some(p) = line.strip_prefix("words: ") {
+                    issue.words = Some(Pattern::new(p));
+                } else if let Some((pattern, phrase)) = line.strip_prefix("detail: ").and_then(|d| d.split_once(" => ")) {
+                    issue.details.push((Pattern::new(pattern), phrase.to_string()));
+                } else if let Some(p) = line.strip_prefix("phrase: ") {
+                    issue.phrases.push(p.to_string());
+                } else if let Some(s) = line.strip_prefix("step: ") {
+                    issue.steps.push(s.to_string());
+                }
+            } else {
+                bank.slots.entry(block.clone()).or_default().push(line.to_string());
+            }
+        }
+        bank
+    }
+
+    /// The wordings of a slot (empty when the bank has none).
+    pub fn slot(&self, name: &str) -> &[String] {
+        self.slots.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// What we know of a root cause; `None` is the complaint without one.
+    pub fn issue(&self, category: Option<Category>) -> Option<&IssueWords> {
+        self.issues.get(category.map_or("none", Category::id))
+    }
+
+    pub fn slot_names(&self) -> impl Iterator<Item = &str> {
+        self.slots.keys().map(String::as_str)
+    }
+
+    /// Problems in the data, for the data test: patterns that do not compile,
+    /// root causes without words, phrases or steps.
+    pub fn check(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut patterns: Vec<(String, &Pattern)> = self.praise.iter().map(|(p, _)| ("praise".to_string(), p)).collect();
+        for (id, issue) in &self.issues {
+            match &issue.words {
+                Some(w) => patterns.push((format!("issue {id} words"), w)),
+                None => problems.push(format!("issue {id}: no words")),
+            }
+            patterns.extend(issue.details.iter().map(|(p, _)| (format!("issue {id} detail"), p)));
+        }
+        for (what, p) in patterns.into_iter().filter(|(_, p)| p.regex.is_none()) {
+            problems.push(format!("{what}: pattern does not compile: {}", p.source));
+        }
+        for category in Category::ALL.into_iter().map(Some).chain([None]) {
+            let id = category.map_or("none", Category::id);
+            match self.issue(category) {
+                Some(i) if !i.phrases.is_empty() && !i.steps.is_empty() => {}
+                _ => problems.push(format!("issue {id}: needs at least one phrase and one step")),
+            }
+        }
+        problems
+    }
+}
