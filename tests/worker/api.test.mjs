@@ -95,6 +95,14 @@ describe('draft and lint', () => {
     const error = await assertError(await worker.fetch('/v1/lint', postJson({ text: 42 })), 422, 'invalid_field');
     assert.match(error.message, /`text` must be a string/);
   });
+
+  test('options the core refuses are a 422 carrying its sentence', { skip: !(hasDraft && hasLint) && 'draftReply or lintReply missing' }, async () => {
+    const draft = await assertError(await worker.fetch('/v1/draft', postJson({ review: { text: 'late' }, options: { platform: 'myspace' } })), 422, 'invalid_request');
+    assert.match(draft.message, /platform/);
+    await assertError(await worker.fetch('/v1/lint', postJson({ text: 'Thanks!', options: { platform: 5 } })), 422, 'invalid_request');
+    await assertError(await worker.fetch('/v1/draft', postJson({ review: { text: '' } })), 422, 'invalid_request');
+    await assertStillServes(worker);
+  });
 });
 
 describe('bad input: the right status, a JSON error that says what to fix, and the isolate still serves', () => {
