@@ -65,7 +65,8 @@ WORKER_ASSETS := target/worker-assets
 worker-assets:
 	@test -f $(PKG)/reviewloop_bg.wasm || { echo "js/pkg is missing: run make build first" >&2; exit 1; }
 	@rm -rf $(WORKER_ASSETS) && mkdir -p $(WORKER_ASSETS)/js/pkg $(WORKER_ASSETS)/js/lib
-	@cp -r demo/. $(WORKER_ASSETS)/ && rm -f $(WORKER_ASSETS)/server.js
+	@cp -r demo/. $(WORKER_ASSETS)/ && rm -f $(WORKER_ASSETS)/server.js $(WORKER_ASSETS)/headers.js
+	@node demo/headers.js > $(WORKER_ASSETS)/_headers
 	@cp js/*.js $(WORKER_ASSETS)/js/ && rm -f $(WORKER_ASSETS)/js/cli.js $(WORKER_ASSETS)/js/worker.js
 	@cp js/lib/*.js $(WORKER_ASSETS)/js/lib/
 	@cp $(PKG)/reviewloop.js $(PKG)/reviewloop_bg.wasm $(WORKER_ASSETS)/js/pkg/

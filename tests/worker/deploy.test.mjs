@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
+import { CONTENT_SECURITY_POLICY } from '../../demo/headers.js';
 import { feedbackLinkToken } from '../../js/lib/signatures.js';
 import { ROOT, assertError, postJson } from './helpers.mjs';
 
@@ -71,6 +72,7 @@ describe('wrangler dev', { timeout: 180_000 }, () => {
     const page = await fetch(`${origin}/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<title>reviewloop/);
+    assert.equal(page.headers.get('Content-Security-Policy'), CONTENT_SECURITY_POLICY, 'the demo server\'s policy, from demo/headers.js');
     const index = await fetch(`${origin}/js/index.js`);
     assert.equal(index.status, 200);
     assert.match(await index.text(), /export function classify/);
