@@ -242,7 +242,9 @@ async function feedbackRoute(request, env, config) {
   }
   const answers = readAnswers(body);
   // Re-decided here from the answers alone: a verdict sent by the browser is never trusted.
-  const assessment = core('invalid_answers', () => assessFeedback(answers, { reviewUrl }));
+  const options = { reviewUrl };
+  if (typeof env.SUPPORT_RESPONSE_TIME === 'string' && env.SUPPORT_RESPONSE_TIME !== '') options.responseTime = env.SUPPORT_RESPONSE_TIME;
+  const assessment = core('invalid_answers', () => assessFeedback(answers, options));
   const response = { received: true, ticket: assessment.ticket !== null, invitation: assessment.invitation };
   if (assessment.ticket !== null) response.followUp = assessment.followUp ?? followUp(env, answers.orderId);
   const name = `feedback:${key}`;

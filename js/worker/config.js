@@ -58,7 +58,7 @@ export function settings(env) {
 export function required(env, name, purpose) {
   const value = env[name];
   if (typeof value !== 'string' || value === '') {
-    throw new HttpError(500, 'not_configured', `This Worker has no ${name}, which ${purpose}: set it with \`wrangler secret put ${name}\` (or in .dev.vars locally).`);
+    throw new HttpError(500, 'not_configured', `This Worker has no ${name}, which ${purpose}: set it in the Worker's environment (\`wrangler secret put ${name}\`, or .dev.vars locally).`);
   }
   return value;
 }

@@ -35,12 +35,33 @@ function wranglerConfig() {
 /**
  * Starts the Worker in workerd.
  * @param {Record<string, string>} [vars] environment on top of the test secrets
- * @returns {Promise<{ mf: any, url: URL, logs: string[], fetch: (path: string, init?: RequestInit) => Promise<Response>, dispose: () => Promise<void> }>}
+ * @param {object} [extra] further miniflare options (e.g. `durableObjectsPersist`)
+ * @returns {Promise<{ mf: any, url: URL, logs: string[], fetch: (path: string, init?: RequestInit) => Promise<Response>,
+ *   restart: (vars: Record<string, string>) => Promise<void>, dispose: () => Promise<void> }>}
  */
-export async function startWorker(vars = {}) {
+export async function startWorker(vars = {}, extra = {}) {
+  const options = workerOptions(vars, extra);
+  const mf = new Miniflare(options);
+  const worker = {
+    mf,
+    url: await mf.ready,
+    logs: options.logs,
+    // Straight to workerd's socket over loopback, as any client would come.
+    fetch: (path, init) => fetch(new URL(path, worker.url), init),
+    /** A new workerd with another environment, as a redeploy with new settings; persisted storage carries over. */
+    restart: async (newVars) => {
+      const next = workerOptions(newVars, extra, options.logs);
+      await mf.setOptions(next);
+      worker.url = await mf.ready;
+    },
+    dispose: () => mf.dispose(),
+  };
+  return worker;
+}
+
+function workerOptions(vars, extra, logs = []) {
   const { date, flags } = wranglerConfig();
-  const logs = [];
-  const mf = new Miniflare({
+  const options = {
     // The Worker's console output is kept for the tests to read, not printed between results.
     handleRuntimeStdio(stdout, stderr) {
       stdout.on('data', (chunk) => logs.push(String(chunk)));
@@ -67,16 +88,10 @@ export async function startWorker(vars = {}) {
     },
     host: '127.0.0.1',
     port: 0,
-  });
-  const url = await mf.ready;
-  return {
-    mf,
-    url,
-    logs,
-    // Straight to workerd's socket over loopback, as any client would come.
-    fetch: (path, init) => fetch(new URL(path, url), init),
-    dispose: () => mf.dispose(),
+    ...extra,
   };
+  Object.defineProperty(options, 'logs', { value: logs, enumerable: false });
+  return options;
 }
 
 /** A POST with a JSON body. */
