@@ -67,6 +67,23 @@ export async function readBody(request, limit) {
   return body;
 }
 
+/**
+ * Reads and drops a body the answer did not need (404, 405, 403 before the
+ * body was read): workerd resets a keep-alive connection whose request body
+ * was left unread, and the client's next request on it would fail. Bodies
+ * over the limit are left alone; that connection may as well close.
+ * @param {Request} request
+ * @param {number} limit
+ */
+export async function drainBody(request, limit) {
+  if (request.body === null || request.bodyUsed) return;
+  try {
+    await readBody(request, limit);
+  } catch {
+    // Too large or cut off: the connection closes, the answer already says why.
+  }
+}
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**

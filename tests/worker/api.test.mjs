@@ -3,6 +3,7 @@
 // serving after each; CORS from the shop's origin and from others.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import * as reviewloop from '../../js/index.js';
@@ -131,6 +132,33 @@ describe('bad input: the right status, a JSON error that says what to fix, and t
       await assertStillServes(worker);
     });
   }
+
+  test('an error answered before the body was read leaves the keep-alive connection usable', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method, path, body) => new Promise((resolve, reject) => {
+      const req = httpRequest(new URL(path, worker.url), { method, agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, socket: req.socket }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    try {
+      const sockets = new Set();
+      for (const [method, path, body, status] of [
+        ['POST', '/v1/nowhere', JSON.stringify({ text: 'x'.repeat(2000) }), 404],
+        ['PUT', '/v1/classify', '{"text":"x"}', 405],
+        ['POST', '/v1/classify', JSON.stringify({ text: 'Arrived broken.' }), 200],
+      ]) {
+        const answer = await send(method, path, body);
+        assert.equal(answer.status, status);
+        sockets.add(answer.socket);
+      }
+      assert.equal(sockets.size, 1, 'one connection served all three');
+    } finally {
+      agent.destroy();
+    }
+  });
 
   test('405 names the allowed methods in Allow', async () => {
     const response = await worker.fetch('/v1/classify', { method: 'PUT', body: '{}' });
