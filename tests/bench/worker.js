@@ -6,6 +6,8 @@
 //     Durable Object storage for feedback), an upper bound on billed CPU;
 //   - the wasm `classify` call timed inside workerd over the same reviews,
 //     many rounds (tests/bench/worker-cpu.js): the core's share.
+// Durable Object storage sits on tmpfs (/dev/shm) when there is one, as the
+// tests' does: on disk, miniflare's fsyncs would set the feedback route's pace.
 //
 //   node tests/bench/worker.js [--seconds N] [--connections N]   (make bench-worker; 10 s a route by default)
 //
