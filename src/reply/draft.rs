@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::folded::Folded;
 use super::lint::{lint_reply, LintResult, Severity};
 use super::options::{ReplyOptions, Settings, SupportChannel, Tone};
-use super::phrases::PHRASES;
+use super::phrases::{PhraseBank, PHRASES};
 use super::ReviewContext;
 use crate::error::Error;
 use crate::fast_hash::fnv1a;
@@ -39,11 +39,17 @@ enum Kind {
     Positive,
     Question,
     Neutral,
+    /// Written in a language the classifier does not read.
+    Unread,
 }
 
 fn kind(ctx: &ReviewContext) -> Kind {
     if let Some(risk) = ctx.escalation_risk() {
         return Kind::Escalate(risk);
+    }
+    let language = ctx.classification.language.as_str();
+    if !(language == "en" || language.starts_with("en-") || language == "und") {
+        return Kind::Unread;
     }
     let has_causes = !ctx.classification.categories.is_empty();
     match ctx.classification.sentiment.label {
@@ -80,15 +86,18 @@ pub fn draft_reply(review: &Review, options: &ReplyOptions) -> Result<Draft, Err
             first_ok = Some(draft);
         }
     }
-    if let Some(draft) = first_ok {
-        return Ok(draft);
-    }
-    // The merchant's own words (brand, names, product) made every wording fail:
-    // write it without them.
+    // The merchant's own words (brand, names, product) may be what the linter
+    // objects to: write it without them, and keep that if it is clean.
     let plain = Writer { plain: true, ..rich };
-    let reply = plain.compose(settings.variant % variants);
+    let variant = settings.variant % variants;
+    let reply = plain.compose(variant);
     let lint = lint_reply(&reply, &settings, Some(&ctx));
-    Ok(Draft { id: review.id.clone(), reply, variant: settings.variant % variants, variants, escalated: matches!(kind, Kind::Escalate(_)), lint })
+    let clean = lint.issues.iter().all(|i| i.severity == Severity::Suggestion);
+    let plain_draft = Draft { id: review.id.clone(), reply, variant, variants, escalated: matches!(kind, Kind::Escalate(_)), lint };
+    Ok(match first_ok {
+        Some(draft) if !clean => draft,
+        _ => plain_draft,
+    })
 }
 
 /// The clause naming what went wrong, in the customer's terms where the
@@ -111,7 +120,15 @@ pub fn issue_clause(ctx: &ReviewContext, variant: usize) -> Option<String> {
         if !ctx.is_complaint() {
             return None;
         }
-        clauses.push(pick(&PHRASES.issue(None)?.phrases, variant)?.to_string());
+        let review = Folded::new(&format!("{} . {}", ctx.review.title.as_deref().unwrap_or(""), ctx.review.text));
+        let aspects = PhraseBank::aspects(&PHRASES.complaint_aspects, &review.text, 2);
+        let clause = match pick(PHRASES.slot("aspects clause"), variant) {
+            Some(wording) if !aspects.is_empty() => wording
+                .replace("{aspects}", &aspects.join(" and "))
+                .replace("{wasn't}", if aspects.len() > 1 { "weren't" } else { "wasn't" }),
+            _ => pick(&PHRASES.issue(None)?.phrases, variant)?.to_string(),
+        };
+        clauses.push(clause);
     }
     Some(clauses.join(" and "))
 }
@@ -165,6 +182,7 @@ impl Writer<'_> {
             Kind::Question if channel == "message" => vec![format!("neutral question {tone} message")],
             Kind::Question => vec![format!("neutral question {tone}")],
             Kind::Neutral => vec![format!("neutral {tone}")],
+            Kind::Unread => vec![format!("unread {tone}"), format!("unread next step {channel}")],
         };
         let mut slots = vec![Some(greeting), None];
         slots.extend(body.into_iter().map(Some));
@@ -258,12 +276,7 @@ impl Writer<'_> {
     /// What the customer liked, for a thank-you: "the fit and the fabric".
     fn praise(&self) -> String {
         let folded = Folded::new(&format!("{} . {}", self.ctx.review.title.as_deref().unwrap_or(""), self.ctx.review.text));
-        let mut liked: Vec<&str> = Vec::new();
-        for (pattern, phrase) in &PHRASES.praise {
-            if liked.len() < 2 && pattern.is_match(&folded.text) && !liked.contains(&phrase.as_str()) {
-                liked.push(phrase);
-            }
-        }
+        let liked = PhraseBank::aspects(&PHRASES.praise, &folded.text, 2);
         if liked.is_empty() {
             return format!("your {}", self.item());
         }

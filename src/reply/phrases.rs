@@ -47,7 +47,10 @@ pub struct IssueWords {
 #[derive(Debug, Default)]
 pub struct PhraseBank {
     slots: HashMap<String, Vec<String>>,
+    /// What the customer liked: (pattern, noun phrase).
     pub praise: Vec<(Pattern, String)>,
+    /// What the customer disliked when no root cause fits.
+    pub complaint_aspects: Vec<(Pattern, String)>,
     issues: HashMap<String, IssueWords>,
 }
 
@@ -63,9 +66,10 @@ impl PhraseBank {
                 block = name.to_string();
                 continue;
             }
-            if block == "praise" {
+            if block == "praise" || block == "complaint aspects" {
                 if let Some((pattern, phrase)) = line.split_once(" => ") {
-                    bank.praise.push((Pattern::new(pattern), phrase.to_string()));
+                    let table = if block == "praise" { &mut bank.praise } else { &mut bank.complaint_aspects };
+                    table.push((Pattern::new(pattern), phrase.to_string()));
                 }
             } else if let Some(category) = block.strip_prefix("issue ") {
                 let issue = bank.issues.entry(category.to_string()).or_default();
@@ -95,6 +99,17 @@ impl PhraseBank {
         self.issues.get(category.map_or("none", Category::id))
     }
 
+    /// Up to `most` noun phrases from `table` that match the folded text, in table order.
+    pub fn aspects<'a>(table: &'a [(Pattern, String)], folded: &str, most: usize) -> Vec<&'a str> {
+        let mut found: Vec<&str> = Vec::new();
+        for (pattern, phrase) in table {
+            if found.len() < most && !found.contains(&phrase.as_str()) && pattern.is_match(folded) {
+                found.push(phrase);
+            }
+        }
+        found
+    }
+
     pub fn slot_names(&self) -> impl Iterator<Item = &str> {
         self.slots.keys().map(String::as_str)
     }
@@ -103,7 +118,8 @@ impl PhraseBank {
     /// root causes without words, phrases or steps.
     pub fn check(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        let mut patterns: Vec<(String, &Pattern)> = self.praise.iter().map(|(p, _)| ("praise".to_string(), p)).collect();
+        let mut patterns: Vec<(String, &Pattern)> =
+            self.praise.iter().chain(&self.complaint_aspects).map(|(p, _)| ("aspect".to_string(), p)).collect();
         for (id, issue) in &self.issues {
             match &issue.words {
                 Some(w) => patterns.push((format!("issue {id} words"), w)),
