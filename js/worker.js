@@ -275,7 +275,7 @@ function followUp(env, orderId) {
 
 async function pageRoute(request, url, encodedOrder, env) {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return errorResponse(new HttpError(405, 'method_not_allowed', `${url.pathname} takes GET, not ${request.method}.`, { Allow: 'GET, HEAD' }));
+    throw new HttpError(405, 'method_not_allowed', `${url.pathname} takes GET, not ${request.method}.`, { Allow: 'GET, HEAD' });
   }
   try {
     const page = await feedbackPage(url, encodedOrder, env);
