@@ -4,7 +4,7 @@
 // link can be neither moved to another order nor kept alive.
 import { verifyFeedbackLinkToken } from '../lib/signatures.js';
 import { required } from './config.js';
-import { INVITATION_TEXT } from './feedback.js';
+import { invitation } from './feedback.js';
 import { HttpError } from './http.js';
 
 /**
@@ -63,6 +63,7 @@ export async function feedbackPage(url, encodedOrder, env) {
   const reviewUrl = required(env, 'REVIEW_URL', 'is the public review link every customer is offered');
   const verdict = await verifyFeedbackLinkToken(secret, orderId, url.searchParams.get('t'));
   if (verdict !== 'ok') throw new HttpError(...REFUSALS[verdict]);
+  const invite = invitation(reviewUrl); // the same for everyone; also without scripts
   const shop = typeof env.SHOP_NAME === 'string' && env.SHOP_NAME !== '' ? env.SHOP_NAME : 'our shop';
   const attributes = [
     ['order-id', orderId],
@@ -84,7 +85,7 @@ export async function feedbackPage(url, encodedOrder, env) {
     <h1>How was your order?</h1>
     <p>Order ${escapeHtml(orderId)} · ${escapeHtml(shop)}</p>
     <reviewloop-feedback${attributes}></reviewloop-feedback>
-    <noscript><p><a href="${escapeHtml(reviewUrl)}">${escapeHtml(INVITATION_TEXT)}</a></p></noscript>
+    <noscript><p><a href="${escapeHtml(invite.url)}">${escapeHtml(invite.text)}</a></p></noscript>
   </main>
 </body>
 </html>

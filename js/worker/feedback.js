@@ -12,8 +12,8 @@ export const assessFeedback = typeof reviewloop.assessFeedback === 'function' ? 
  * @typedef {{ unhappy: boolean, reasons: string[], ticket: null | object, invitation: { url: string, text: string } }} Assessment
  */
 
-/** The same neutral words for every customer, whatever they answered (compliance.md: no review gating). */
-export const INVITATION_TEXT = 'Tell other shoppers about your experience';
+/** The same neutral words for every customer, whatever they answered (compliance.md: no review gating); the core's wording. */
+const INVITATION_TEXT = 'Tell other shoppers about your experience.';
 
 const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 };
 const ANSWER_TYPES = {
@@ -77,6 +77,15 @@ export function provisionalAssessment(answers, options) {
     };
   }
   return { unhappy, reasons, ticket, invitation: { url: options.reviewUrl, text: INVITATION_TEXT } };
+}
+
+/**
+ * The review invitation every customer gets, as the assessment words it.
+ * @param {string} reviewUrl
+ * @returns {{ url: string, text: string }}
+ */
+export function invitation(reviewUrl) {
+  return assessFeedback({ orderId: 'invitation' }, { reviewUrl }).invitation;
 }
 
 /** Answers as the request carried them, checked only for what the route itself needs. */
