@@ -18,6 +18,8 @@ before(async () => {
   receiver = new Receiver();
   await receiver.start();
   worker = await startWorker({ SUPPORT_WEBHOOK_URL: receiver.url, SUPPORT_RESPONSE_TIME: 'within one business day', SHOP_NAME: 'Acme <Goods>' });
+  // The invitation a customer with no complaint gets: every other answer must get exactly this.
+  INVITATION = (await (await sendFeedback({ orderId: 'baseline' })).json()).invitation;
 });
 after(async () => {
   await worker?.dispose();
@@ -45,7 +47,7 @@ describe('POST /v1/feedback', () => {
     assert.equal(body.ticket, false);
     assert.equal(body.invitation.url, REVIEW_URL);
     assert.match(body.invitation.text, /^Tell other shoppers about your experience\.?$/, 'neutral wording (compliance.md)');
-    INVITATION = body.invitation;
+    assert.deepEqual(body.invitation, INVITATION);
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(!receiver.attempts.some((a) => a.key === `feedback:${key}`));
   });
