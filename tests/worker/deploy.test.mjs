@@ -3,7 +3,9 @@
 // static assets, the API and the hosted feedback page from the Worker.
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,8 @@ import { feedbackLinkToken } from '../../js/lib/signatures.js';
 import { ROOT, assertError, postJson } from './helpers.mjs';
 
 const WRANGLER = join(ROOT, 'js/node_modules/.bin/wrangler');
+const CHROMIUM = '/usr/bin/chromium';
+const HAS_WIDGET = existsSync(join(ROOT, 'js/widget.js'));
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
 
 test('wrangler deploy --dry-run bundles the Worker with its wasm as a compiled module', { timeout: 120_000 }, async () => {
@@ -94,5 +98,39 @@ describe('wrangler dev', { timeout: 180_000 }, () => {
     assert.equal(response.status, 200);
     assert.ok(response.headers.get('Content-Security-Policy'));
     assert.match(await response.text(), /<reviewloop-feedback order-id="A-17"/);
+  });
+
+  test('the hosted page in Chromium: its CSP lets the widget load and run, and blocks inline script', { skip: !existsSync(CHROMIUM) && 'no Chromium at /usr/bin/chromium (make setup-browser)' }, async () => {
+    const { chromium } = createRequire(join(ROOT, 'js/package.json'))('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      const problems = [];
+      page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      const token = await feedbackLinkToken('dev-link-secret', 'B-2', Math.floor(Date.now() / 1000) + 600);
+      const response = await page.goto(`${origin}/feedback/B-2?t=${token}`);
+      assert.equal(response.status(), 200);
+      assert.equal(await page.locator('reviewloop-feedback').getAttribute('order-id'), 'B-2');
+      if (HAS_WIDGET) {
+        await page.waitForFunction(() => customElements.get('reviewloop-feedback') !== undefined, null, { timeout: 15_000 });
+        await page.waitForTimeout(1000); // room for the widget's wasm to load, were the CSP to refuse it
+        assert.deepEqual(problems, [], 'the widget runs under the page\'s CSP');
+      } else {
+        // Until js/widget.js exists, its 404 is the only complaint.
+        assert.ok(problems.every((p) => /404|Failed to load/.test(p)), problems.join('\n'));
+      }
+      problems.length = 0;
+      const ran = await page.evaluate(() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.injected = true';
+        document.body.append(script);
+        return window.injected === true;
+      });
+      assert.equal(ran, false, 'an injected inline script does not run');
+      assert.ok(problems.some((p) => /Content Security Policy/.test(p)), 'the browser reports the refusal');
+    } finally {
+      await browser.close();
+    }
   });
 });
