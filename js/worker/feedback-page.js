@@ -77,6 +77,7 @@ export async function feedbackPage(url, encodedOrder, env) {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="robots" content="noindex">
+  <link rel="icon" href="data:,">
   <title>How was your order? · ${escapeHtml(shop)}</title>
   <script type="module" src="/js/widget.js"></script>
 </head>

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 
 import { CONTENT_SECURITY_POLICY } from '../../demo/headers.js';
 import { feedbackLinkToken } from '../../js/lib/signatures.js';
-import { ROOT, assertError, postJson } from './helpers.mjs';
+import { ROOT, Receiver, SECRETS, assertError, postJson } from './helpers.mjs';
 
 const WRANGLER = join(ROOT, 'js/node_modules/.bin/wrangler');
 const CHROMIUM = '/usr/bin/chromium';
@@ -51,12 +51,15 @@ describe('wrangler dev', { timeout: 180_000 }, () => {
   let child;
   let origin;
   let output = '';
+  const support = new Receiver();
 
   before(async () => {
+    await support.start();
     const port = await freePort();
     child = spawn(WRANGLER, [
       'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false',
       '--var', 'REVIEW_URL:https://shop.example/reviews', '--var', 'FEEDBACK_LINK_SECRET:dev-link-secret',
+      '--var', `SUPPORT_WEBHOOK_URL:${support.url}`, '--var', `WEBHOOK_SIGNING_SECRET:${SECRETS.WEBHOOK_SIGNING_SECRET}`,
     ], { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (c) => { output += c; });
     child.stderr.on('data', (c) => { output += c; });
@@ -68,8 +71,9 @@ describe('wrangler dev', { timeout: 180_000 }, () => {
     origin = `http://127.0.0.1:${port}`;
   });
 
-  after(() => {
+  after(async () => {
     if (child && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+    await support.stop();
   });
 
   test('the admin demo page and the browser files are served', async () => {
@@ -100,25 +104,37 @@ describe('wrangler dev', { timeout: 180_000 }, () => {
     assert.match(await response.text(), /<reviewloop-feedback order-id="A-17"/);
   });
 
-  test('the hosted page in Chromium: its CSP lets the widget load and run, and blocks inline script', { skip: !existsSync(CHROMIUM) && 'no Chromium at /usr/bin/chromium (make setup-browser)' }, async () => {
+  test('the hosted page in Chromium: its CSP lets the widget load and run (an unhappy answer becomes a ticket), and blocks inline script', { skip: !existsSync(CHROMIUM) && 'no Chromium at /usr/bin/chromium (make setup-browser)' }, async () => {
     const { chromium } = createRequire(join(ROOT, 'js/package.json'))('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
     try {
       const page = await browser.newPage();
+      page.setDefaultTimeout(15_000);
       const problems = [];
       page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('response', (answer) => { if (answer.status() >= 400) problems.push(`${answer.status()} ${answer.url()}`); });
       const token = await feedbackLinkToken('dev-link-secret', 'B-2', Math.floor(Date.now() / 1000) + 600);
       const response = await page.goto(`${origin}/feedback/B-2?t=${token}`);
       assert.equal(response.status(), 200);
       assert.equal(await page.locator('reviewloop-feedback').getAttribute('order-id'), 'B-2');
       if (HAS_WIDGET) {
         await page.waitForFunction(() => customElements.get('reviewloop-feedback') !== undefined, null, { timeout: 15_000 });
-        await page.waitForTimeout(1000); // room for the widget's wasm to load, were the CSP to refuse it
+        await page.locator('reviewloop-feedback form').waitFor({ timeout: 15_000 });
         assert.deepEqual(problems, [], 'the widget runs under the page\'s CSP');
+        // An unhappy customer answers through the widget: the Worker takes it and the ticket reaches support.
+        await page.locator('reviewloop-feedback input[type="radio"][value="1"]').first().check();
+        await page.locator('reviewloop-feedback textarea').fill('The mug arrived shattered.');
+        const posted = page.waitForResponse((r) => r.url().endsWith('/v1/feedback') && r.request().method() === 'POST');
+        await page.locator('reviewloop-feedback button[type="submit"]').click({ noWaitAfter: true });
+        assert.equal((await posted).status(), 200);
+        const deadline = Date.now() + 15_000;
+        while (![...support.received.values()].some((t) => t.ticket?.orderId === 'B-2') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        assert.ok([...support.received.values()].some((t) => t.ticket?.orderId === 'B-2'), 'the ticket reached support, signed');
       } else {
         // Until js/widget.js exists, its 404 is the only complaint.
         assert.ok(problems.every((p) => /404|Failed to load/.test(p)), problems.join('\n'));
+        assert.ok(problems.some((p) => p.endsWith('/js/widget.js')), problems.join('\n'));
       }
       problems.length = 0;
       const ran = await page.evaluate(() => {
