@@ -44,6 +44,7 @@ test: build setup-browser test-rust test-js test-browser test-worker
 
 test-rust:
 	cargo test --quiet
+	cargo test --quiet --features tools --test reply_eval
 
 test-js:
 	node --test --test-reporter=spec tests/js/
@@ -85,6 +86,7 @@ bench: build
 
 evaluate:
 	cargo run --quiet --profile tools --features tools --bin evaluate
+	cargo test --quiet --profile tools --features tools --test reply_eval -- --nocapture
 
 # Retrains src/classify/data/sentiment_model.tsv (a committed data file).
 train:

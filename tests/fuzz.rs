@@ -76,3 +76,34 @@ fn long_repetitive_texts_keep_every_piece_of_evidence() {
     let c = classify(&Review::from_text(text)).expect("classifies");
     assert!(c.categories.iter().any(|l| l.evidence.len() >= 4000));
 }
+
+#[test]
+fn any_reply_lints_and_any_review_drafts_without_a_panic() {
+    use reviewloop::reply::{draft_reply, lint_reply, ReplyOptions, ReviewContext};
+    let cases: usize = std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3000) / 6;
+    let seed: u64 = std::env::var("FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed_1234_abcd_ef01);
+    let mut rng = Rng(seed ^ 0x7e91);
+    let platforms = ["generic", "amazon", "google", "trustpilot", "shopify"];
+    for case in 0..cases {
+        let text = random_text(&mut rng);
+        let options = ReplyOptions {
+            brand: (rng.below(2) == 0).then(|| random_text(&mut rng).chars().take(30).collect()),
+            display_name: (rng.below(2) == 0).then(|| random_text(&mut rng).chars().take(20).collect()),
+            platform: Some(platforms[rng.below(platforms.len())].into()),
+            variant: Some(rng.below(7) as f64),
+            ..Default::default()
+        };
+        let review = Review { rating: Some(1.0 + rng.below(5) as f64), product: Some(random_text(&mut rng)), ..Review::from_text(text.clone()) };
+        if let Ok(draft) = draft_reply(&review, &options) {
+            assert!(draft.lint.ok, "case {case} (seed {seed}): draft fails its own lint: {:?}\n{}", draft.lint.issues, draft.reply);
+        }
+        let Ok(settings) = options.settings() else { continue };
+        let context = ReviewContext::new(review).ok();
+        let result = lint_reply(&text, &settings, context.as_ref());
+        let units: Vec<u16> = text.encode_utf16().collect();
+        for issue in &result.issues {
+            assert!(issue.start <= issue.end && issue.end <= units.len(), "case {case} (seed {seed}): {issue:?} in {text:?}");
+            assert!(String::from_utf16(&units[issue.start..issue.end]).is_ok(), "case {case}: split pair {issue:?} in {text:?}");
+        }
+    }
+}

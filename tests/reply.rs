@@ -348,3 +348,11 @@ fn golden_drafts() {
         panic!("tests/golden/drafts.txt changed: review the diff (git diff tests/golden) and run again");
     }
 }
+
+#[test]
+fn a_sign_off_of_the_merchants_own_follows_one_blank_line() {
+    let options = ReplyOptions { sign_off: Some("Maya, Northwind Home".into()), ..Default::default() };
+    let draft = draft_reply(&Review::from_text("The lamp arrived broken."), &options).map(|d| d.reply).unwrap_or_default();
+    assert!(draft.ends_with(".\n\nMaya, Northwind Home"), "{draft:?}");
+    assert!(!draft.contains("\n\n\n"), "{draft:?}");
+}

@@ -26,7 +26,7 @@ ${REPLY_FLAGS_HELP}`,
           const draft = draftReply(review, options);
           return { id: draft.id, reply: draft.reply, lint: draft.lint, escalated: draft.escalated };
         } catch (error) {
-          return { id: review.id ?? null, error: error.message };
+          return { id: review.id == null ? null : String(review.id), error: error.message };
         }
       }),
     );

@@ -23,10 +23,11 @@ ${REPLY_FLAGS_HELP}`,
     delete options.variant;
     return eachRecord(file, (replies) =>
       replies.map((reply) => {
+        const id = reply.id == null ? null : String(reply.id);
         try {
-          return { id: reply.id ?? null, ...lintReply(reply.text, options) };
+          return { id, ...lintReply(reply.text, options) };
         } catch (error) {
-          return { id: reply.id ?? null, error: error.message };
+          return { id, error: error.message };
         }
       }),
     );

@@ -1,12 +1,14 @@
 //! The reply drafter: a public reply written from a review's classification,
 //! slot by slot from the phrase bank, checked by the linter before it leaves.
 
+use std::sync::LazyLock;
+
 use serde::Serialize;
 
 use super::folded::Folded;
 use super::lint::{lint_reply, LintResult, Severity};
 use super::options::{ReplyOptions, Settings, SupportChannel, Tone};
-use super::phrases::{PhraseBank, PHRASES};
+use super::phrases::{PhraseBank, Pattern, PHRASES};
 use super::ReviewContext;
 use crate::error::Error;
 use crate::fast_hash::fnv1a;
@@ -53,6 +55,7 @@ fn kind(ctx: &ReviewContext) -> Kind {
     }
     let has_causes = !ctx.classification.categories.is_empty();
     match ctx.classification.sentiment.label {
+        SentimentLabel::Neutral | SentimentLabel::Positive if ctx.low_rating() => Kind::Complaint,
         SentimentLabel::Negative => Kind::Complaint,
         SentimentLabel::Mixed => Kind::Mixed,
         SentimentLabel::Neutral | SentimentLabel::Positive if has_causes => Kind::Mixed,
@@ -104,33 +107,75 @@ pub fn draft_reply(review: &Review, options: &ReplyOptions) -> Result<Draft, Err
 /// evidence allows: "your order arrived crushed and you're still waiting for
 /// your refund". `None` when the review is no complaint.
 pub fn issue_clause(ctx: &ReviewContext, variant: usize) -> Option<String> {
-    let causes = ctx.causes();
+    let causes: Vec<_> = ctx.causes().into_iter().take(2).collect();
+    // Each cause in the customer's terms where its evidence allows.
+    let details: Vec<Option<String>> = causes
+        .iter()
+        .map(|&cause| {
+            let words = PHRASES.issue(Some(cause))?;
+            let evidence = ctx.evidence(cause);
+            words.details.iter().find(|(p, _)| p.is_match(&evidence)).map(|(_, clause)| clause.clone())
+        })
+        .collect();
+    // The customer's own complaint aspects, less those a detail already names.
+    let named_by_detail = |aspect: &String| {
+        causes.iter().zip(&details).any(|(&cause, detail)| {
+            detail.is_some() && PHRASES.issue(Some(cause)).and_then(|i| i.words.as_ref()).is_some_and(|w| w.is_match(aspect))
+        })
+    };
+    let mut aspects: Vec<String> = complaint_aspects(ctx).into_iter().filter(|a| !named_by_detail(a)).collect();
     let mut clauses: Vec<String> = Vec::new();
-    for &cause in causes.iter().take(2) {
-        let Some(words) = PHRASES.issue(Some(cause)) else { continue };
-        let evidence = ctx.evidence(cause);
-        let detail = words.details.iter().find(|(p, _)| p.is_match(&evidence)).map(|(_, clause)| clause.clone());
-        if let Some(clause) = detail.or_else(|| pick(&words.phrases, variant).map(str::to_string)) {
-            if !clauses.contains(&clause) {
-                clauses.push(clause);
-            }
+    for (&cause, detail) in causes.iter().zip(details.iter().cloned()) {
+        let words = PHRASES.issue(Some(cause));
+        // The customer's own words for this cause, else our phrase for it.
+        let own = aspects.iter().position(|a| words.and_then(|w| w.words.as_ref()).is_some_and(|w| w.is_match(a)));
+        let own = own.map(|at| aspects.remove(at));
+        let generic = || words.and_then(|i| pick(&i.phrases, variant)).map(str::to_string);
+        if let Some(clause) = detail.or(own).or_else(generic).filter(|c| !clauses.contains(c)) {
+            clauses.push(clause);
         }
+    }
+    // What else the customer named that no cause covers, when our words so
+    // far are only general ones.
+    let mut aspects = aspects.into_iter();
+    if clauses.len() == 1 && details.iter().all(Option::is_none) {
+        clauses.extend(aspects.next());
     }
     if clauses.is_empty() {
         if !ctx.is_complaint() {
             return None;
         }
-        let review = Folded::new(&format!("{} . {}", ctx.review.title.as_deref().unwrap_or(""), ctx.review.text));
-        let aspects = PhraseBank::aspects(&PHRASES.complaint_aspects, &review.text, 2);
-        let clause = match pick(PHRASES.slot("aspects clause"), variant) {
-            Some(wording) if !aspects.is_empty() => wording
-                .replace("{aspects}", &aspects.join(" and "))
-                .replace("{wasn't}", if aspects.len() > 1 { "weren't" } else { "wasn't" }),
-            _ => pick(&PHRASES.issue(None)?.phrases, variant)?.to_string(),
-        };
-        clauses.push(clause);
+        clauses.extend(aspects.chain(complaint_aspects_in(ctx, &PHRASES.alone_aspects)).take(2));
+    }
+    if clauses.is_empty() {
+        clauses.push(pick(&PHRASES.issue(None)?.phrases, variant)?.to_string());
     }
     Some(clauses.join(" and "))
+}
+
+static PRAISE_WORDS: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(PHRASES.slot("praise words").first().map_or("$^", String::as_str)));
+
+/// What the customer complained about in their own terms, from the review's
+/// clauses that hold no praise: "your dress didn't look the way you hoped".
+fn complaint_aspects(ctx: &ReviewContext) -> Vec<String> {
+    complaint_aspects_in(ctx, &PHRASES.complaint_aspects)
+}
+
+fn complaint_aspects_in(ctx: &ReviewContext, table: &[(Pattern, String)]) -> Vec<String> {
+    let review = Folded::new(&format!("{} . {}", ctx.review.title.as_deref().unwrap_or(""), ctx.review.text));
+    let mut found: Vec<String> = Vec::new();
+    for clause in review.text.split(['.', '!', '?', ';', '\n']).flat_map(|s| s.split(" but ")) {
+        if PRAISE_WORDS.is_match(clause) {
+            continue;
+        }
+        for phrase in PhraseBank::aspects(table, clause, 2) {
+            if !found.iter().any(|f| f == phrase) {
+                found.push(phrase.to_string());
+            }
+        }
+    }
+    found
 }
 
 fn pick(options: &[String], index: usize) -> Option<&str> {
@@ -230,6 +275,7 @@ impl Writer<'_> {
             out.push_str(line.trim_end());
         }
         if let (Some(own), false) = (&self.settings.sign_off, self.plain) {
+            out.truncate(out.trim_end().len());
             out.push_str("\n\n");
             out.push_str(own);
         }
@@ -249,6 +295,11 @@ impl Writer<'_> {
         }
         if text.contains("{praise}") {
             text = text.replace("{praise}", &self.praise());
+        }
+        if text.contains("{concern}") {
+            let cause = self.ctx.causes().first().copied();
+            let concern = PHRASES.issue(cause).and_then(|i| i.concern.clone()).unwrap_or_else(|| "this".into());
+            text = text.replace("{concern}", &concern);
         }
         if text.contains("{team}") {
             let team = match self.kind {

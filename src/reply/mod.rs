@@ -42,6 +42,12 @@ impl ReviewContext {
     pub fn is_complaint(&self) -> bool {
         matches!(self.classification.sentiment.label, SentimentLabel::Negative | SentimentLabel::Mixed)
             || self.escalation_risk().is_some()
+            || self.low_rating()
+    }
+
+    /// One or two stars: an unhappy customer, whatever the words say.
+    pub fn low_rating(&self) -> bool {
+        self.review.rating.is_some_and(|r| r <= 2.0)
     }
 
     /// The first safety, legal or fraud flag: these go to a person.

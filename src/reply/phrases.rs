@@ -42,6 +42,8 @@ pub struct IssueWords {
     pub details: Vec<(Pattern, String)>,
     pub phrases: Vec<String>,
     pub steps: Vec<String>,
+    /// A neutral noun phrase for escalations: "the charges on your account".
+    pub concern: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -49,8 +51,10 @@ pub struct PhraseBank {
     slots: HashMap<String, Vec<String>>,
     /// What the customer liked: (pattern, noun phrase).
     pub praise: Vec<(Pattern, String)>,
-    /// What the customer disliked when no root cause fits.
+    /// What the customer disliked: (pattern, clause); the clauses marked
+    /// `only-alone` serve only a complaint no root cause fits.
     pub complaint_aspects: Vec<(Pattern, String)>,
+    pub alone_aspects: Vec<(Pattern, String)>,
     issues: HashMap<String, IssueWords>,
 }
 
@@ -68,7 +72,11 @@ impl PhraseBank {
             }
             if block == "praise" || block == "complaint aspects" {
                 if let Some((pattern, phrase)) = line.split_once(" => ") {
-                    let table = if block == "praise" { &mut bank.praise } else { &mut bank.complaint_aspects };
+                    let (table, phrase) = match phrase.strip_suffix(" [only-alone]") {
+                        _ if block == "praise" => (&mut bank.praise, phrase),
+                        Some(alone) => (&mut bank.alone_aspects, alone),
+                        None => (&mut bank.complaint_aspects, phrase),
+                    };
                     table.push((Pattern::new(pattern), phrase.to_string()));
                 }
             } else if let Some(category) = block.strip_prefix("issue ") {
@@ -81,6 +89,8 @@ impl PhraseBank {
                     issue.phrases.push(p.to_string());
                 } else if let Some(s) = line.strip_prefix("step: ") {
                     issue.steps.push(s.to_string());
+                } else if let Some(c) = line.strip_prefix("concern: ") {
+                    issue.concern = Some(c.to_string());
                 }
             } else {
                 bank.slots.entry(block.clone()).or_default().push(line.to_string());
@@ -119,7 +129,7 @@ impl PhraseBank {
     pub fn check(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let mut patterns: Vec<(String, &Pattern)> =
-            self.praise.iter().chain(&self.complaint_aspects).map(|(p, _)| ("aspect".to_string(), p)).collect();
+            self.praise.iter().chain(&self.complaint_aspects).chain(&self.alone_aspects).map(|(p, _)| ("aspect".to_string(), p)).collect();
         for (id, issue) in &self.issues {
             match &issue.words {
                 Some(w) => patterns.push((format!("issue {id} words"), w)),
@@ -133,8 +143,8 @@ impl PhraseBank {
         for category in Category::ALL.into_iter().map(Some).chain([None]) {
             let id = category.map_or("none", Category::id);
             match self.issue(category) {
-                Some(i) if !i.phrases.is_empty() && !i.steps.is_empty() => {}
-                _ => problems.push(format!("issue {id}: needs at least one phrase and one step")),
+                Some(i) if !i.phrases.is_empty() && !i.steps.is_empty() && i.concern.is_some() => {}
+                _ => problems.push(format!("issue {id}: needs at least one phrase, one step and a concern")),
             }
         }
         problems

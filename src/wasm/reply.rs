@@ -40,7 +40,12 @@ pub fn draft(review: JsValue, options: JsValue) -> Result<JsValue, JsError> {
 pub fn lint(text: JsValue, options: JsValue) -> Result<JsValue, JsError> {
     let text = text.as_string().ok_or_else(|| js_error("lintReply expects the reply text as a string."))?;
     if text.len() > crate::review::MAX_TEXT_BYTES {
-        return Err(js_error(Error::TextTooLong { bytes: text.len(), limit: crate::review::MAX_TEXT_BYTES }));
+        let mb = |bytes: usize| bytes as f64 / 1_048_576.0;
+        return Err(js_error(format!(
+            "The reply is {:.1} MB; the limit is {:.0} MB. No platform accepts a reply this long: shorten it.",
+            mb(text.len()),
+            mb(crate::review::MAX_TEXT_BYTES)
+        )));
     }
     let options = read_options(options).map_err(js_error)?;
     let settings = options.settings().map_err(js_error)?;

@@ -2,60 +2,18 @@
 // Needs the wasm built (`make build`) and Chromium at /usr/bin/chromium (`make setup-browser`).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(new URL('../../js/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+import { launchChromium, openPage, startServer, stopServer } from './server.mjs';
 
-const SERVER = fileURLToPath(new URL('../../demo/server.js', import.meta.url));
 const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run',
-];
 const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
 
 let server;
 let origin;
 let browser;
-
-/** Starts demo/server.js on a free port; resolves once it prints its URL. */
-function startServer() {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`the demo server did not start:\n${output}`)), 10_000);
-    const read = (chunk) => {
-      output += chunk;
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        resolve({ child, origin: found[1] });
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', read);
-    child.stderr.setEncoding('utf8').on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the demo server exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function stopServer(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
 
 /** A raw GET, so paths like `/../x` reach the server exactly as written. */
 function get(path, method = 'GET') {
@@ -71,32 +29,9 @@ function get(path, method = 'GET') {
   });
 }
 
-/**
- * Opens the demo in a fresh context, recording console errors, page errors,
- * CSP violations and dialogs.
- */
-async function openDemo({ route } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  const dialogs = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    dialog.dismiss().catch(() => {});
-  });
-  await context.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (event) => {
-      window.cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`);
-    });
-  });
-  if (route) await route(page);
-  await page.goto(`${origin}/`);
-  return { page, problems, dialogs, close: () => context.close() };
+/** Opens the demo's first page, recording console errors, CSP violations and dialogs. */
+function openDemo(options) {
+  return openPage(browser, `${origin}/`, options);
 }
 
 async function classifyText(page, text) {
@@ -120,7 +55,7 @@ function readResults(page) {
 before(async () => {
   if (!existsSync(WASM)) throw new Error('js/pkg/reviewloop_bg.wasm is missing: run `make build` first.');
   ({ child: server, origin } = await startServer());
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -12,35 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { classifyBatch, init } from '../../js/index.js';
 import { parseRecords } from '../../js/lib/records.js';
-import { CLI, DATA, assertClassification, labels } from './helpers.mjs';
-
-/**
- * Runs the CLI; `input` (a string, or a readable stream) goes to stdin.
- * @returns {Promise<{ status: number, stdout: string, stderr: string, lines: object[] }>}
- */
-function cli(args, input) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(CLI), ...args], { stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      resolve({
-        status,
-        stdout,
-        stderr,
-        get lines() {
-          return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
-        },
-      });
-    });
-    if (typeof input === 'string') child.stdin.end(input);
-    else if (input) input.pipe(child.stdin);
-    else child.stdin.end();
-  });
-}
+import { CLI, DATA, assertClassification, cli, labels } from './helpers.mjs';
 
 let dir;
 const file = (name, text) => {

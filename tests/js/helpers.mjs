@@ -1,7 +1,9 @@
 // Shared by the JavaScript suites: where the shared data and contract live,
 // the taxonomy read from the contract itself, and checks of a classification.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** Real reviews, read at test time; never copied into the repository. */
 export const DATA = new URL('../../../shared/data/', import.meta.url);
@@ -121,3 +123,32 @@ export function evidenceOf(result, id, review) {
   assert.ok(label, `${id} among ${JSON.stringify(labels(result))}`);
   return label.evidence.map((span) => assertSpan(span, review));
 }
+
+/**
+ * Runs the CLI; `input` (a string, or a readable stream) goes to stdin.
+ * @returns {Promise<{ status: number, stdout: string, stderr: string, lines: object[] }>}
+ */
+export function cli(args, input) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(CLI), ...args], { stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      resolve({
+        status,
+        stdout,
+        stderr,
+        get lines() {
+          return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+        },
+      });
+    });
+    if (typeof input === 'string') child.stdin.end(input);
+    else if (input) input.pipe(child.stdin);
+    else child.stdin.end();
+  });
+}
+

@@ -1,0 +1,81 @@
+// Shared by the browser suites: the demo server on a free port and headless Chromium.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(new URL('../../js/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const SERVER = fileURLToPath(new URL('../../demo/server.js', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run',
+];
+
+/** Debian's Chromium, headless. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Starts demo/server.js on a free port; resolves once it prints its URL. */
+export function startServer() {
+  const child = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`the demo server did not start:\n${output}`)), 10_000);
+    const read = (chunk) => {
+      output += chunk;
+      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve({ child, origin: found[1] });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', read);
+    child.stderr.setEncoding('utf8').on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+export function stopServer(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Opens `url` in a fresh context, recording console errors, page errors, CSP
+ * violations (in `window.cspViolations`) and dialogs, which are dismissed.
+ * `route(page)` runs before the page loads, to intercept requests.
+ */
+export async function openPage(browser, url, { route } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  const dialogs = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    dialog.dismiss().catch(() => {});
+  });
+  await context.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`);
+    });
+  });
+  if (route) await route(page);
+  await page.goto(url);
+  return { page, problems, dialogs, close: () => context.close() };
+}
