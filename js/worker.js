@@ -16,8 +16,6 @@ export { Outbox } from './worker/outbox.js';
 /** Priorities that page a person: sent on to the merchant's alert webhook. */
 const ALERT_PRIORITIES = new Set(['urgent', 'high']);
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-/** An unread body up to this size is read and dropped before an error answer, to keep the connection usable. */
-const DRAIN_LIMIT = 65_536;
 
 /** Each route: its handler per method, and whether browsers may call it from other origins. */
 const ROUTES = {
@@ -63,7 +61,7 @@ export default {
         throw error;
       }
     } catch (error) {
-      await drainBody(request, DRAIN_LIMIT);
+      await drainBody(request);
       if (error instanceof HttpError) return errorResponse(error);
       // Never a stack trace to the caller; the log keeps it for the merchant.
       console.error(`${request.method} ${url.pathname} failed:`, error?.stack ?? error);

@@ -53,7 +53,7 @@ export async function readBody(request, limit) {
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      await discard(reader, size);
       throw tooLarge();
     }
     chunks.push(value);
@@ -67,21 +67,42 @@ export async function readBody(request, limit) {
   return body;
 }
 
+/** Past this many bytes a body we will not use is cut off rather than read to its end. */
+const DISCARD_CAP = 1_048_576;
+
 /**
- * Reads and drops a body the answer did not need (404, 405, 403 before the
- * body was read): workerd resets a keep-alive connection whose request body
- * was left unread, and the client's next request on it would fail. Bodies
- * over the limit are left alone; that connection may as well close.
- * @param {Request} request
- * @param {number} limit
+ * Reads and drops the rest of a body. workerd resets a keep-alive connection
+ * whose request body was left unread, and a client still sending then sees a
+ * broken pipe instead of our answer (a 413 among them); reading on lets it
+ * finish and read the answer. Bodies past DISCARD_CAP are cut off anyway.
+ * @param {ReadableStreamDefaultReader<Uint8Array>} reader
+ * @param {number} seen bytes already read
  */
-export async function drainBody(request, limit) {
-  if (request.body === null || request.bodyUsed) return;
+async function discard(reader, seen) {
+  let total = seen;
   try {
-    await readBody(request, limit);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+      if (total > DISCARD_CAP) {
+        await reader.cancel();
+        return;
+      }
+    }
   } catch {
-    // Too large or cut off: the connection closes, the answer already says why.
+    // The sender went away: nothing left to keep usable.
   }
+}
+
+/**
+ * Drops a body the answer did not need (404, 405, 403, a declared length over
+ * the limit), so the connection stays usable and the client reads the answer.
+ * @param {Request} request
+ */
+export async function drainBody(request) {
+  if (request.body === null || request.bodyUsed) return;
+  await discard(request.body.getReader(), 0);
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
