@@ -81,7 +81,7 @@ const TOPICS: &[(&str, &str)] = &[
     ("fabric and quality", r"\b(fabric|material|quality|thin|cheap|flimsy|broke|broken|stitch\w*|seams?|tore|torn|holes?|wash\w*|pill\w*|itchy|scratchy|see[- ]through|sheer|lining|shrank|fell apart|defect\w*)\b"),
     ("colour", r"\b(colou?rs?|shade)\b"),
     ("look", r"\b(look|looks|looked|unflattering|ugly|frumpy|style|cut|pattern|print|design|shape|shapeless)\b"),
-    ("listing", r"\b(picture|photo|pictured|described|description|listing|advertised|online|model)\b"),
+    ("listing", r"\b(pictures?|photos?|pictured|described|description|listing|advertised|online|model)\b"),
     ("delivery", r"\b(late|delay\w*|eta|deliver\w*|arriv\w*|shipping|shipped|wait\w*|driver|took \w+ (hours?|minutes|days|weeks)|never came|lost|tracking|on time|cold|reach\w*)\b"),
     ("order accuracy", r"\b(wrong|missing|forgot|incorrect|left out|instead)\b"),
     ("refund", r"\b(refund\w*|money back|reimburs\w*)\b"),
