@@ -10,7 +10,7 @@ PKG := js/pkg
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types
 NODE_BIN := js/node_modules/.bin
 
-.PHONY: setup setup-rust setup-node setup-browser build test test-rust test-js test-browser test-worker demo demo-worker worker-assets bench bench-worker evaluate train clean
+.PHONY: setup setup-rust setup-node setup-browser build test test-rust test-wasm test-js test-browser test-worker demo demo-worker worker-assets bench bench-widget bench-worker evaluate train clean
 
 ## Set-up: only what is missing is installed.
 setup: setup-rust setup-node
@@ -40,11 +40,18 @@ build: setup
 	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG)/reviewloop_bg.wasm -o $(PKG)/reviewloop_bg.wasm
 
 ## Every suite: Rust (native), JavaScript (Node), browser (headless Chromium).
-test: build setup-browser test-rust test-js test-browser test-worker
+test: build setup-browser test-rust test-wasm test-js test-browser test-worker
 
 test-rust:
 	cargo test --quiet
 	cargo test --quiet --features tools --test reply_eval
+
+# The widget's DOM tests in headless Chromium; wasm-bindgen-test-runner comes
+# with wasm-bindgen-cli (setup-rust) at the crate's exact version.
+test-wasm: setup-rust setup-browser
+	CHROMEDRIVER=$${CHROMEDRIVER:-$$(command -v chromedriver)} \
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  cargo test --target wasm32-unknown-unknown --test widget_dom
 
 test-js:
 	node --test --test-reporter=spec tests/js/
@@ -83,6 +90,10 @@ bench-worker: build worker-assets
 ## Figures: speed and size against the npm `sentiment` package; accuracy on ../shared/data.
 bench: build
 	node tests/bench/bench.js
+
+# What the feedback widget adds to a page, and its time to interactive, in Chromium.
+bench-widget: build setup-browser
+	node tests/bench/widget.js
 
 evaluate:
 	cargo run --quiet --profile tools --features tools --bin evaluate

@@ -6,6 +6,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from './headers.js';
+import { handleFeedbackApi } from './feedback-endpoint.js';
 
 const HOST = '127.0.0.1';
 const DEFAULT_PORT = 8787;
@@ -70,6 +71,7 @@ function send(res, status, message, headers = {}) {
 async function handle(req, res) {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', 'no-store');
+  if (await handleFeedbackApi(req, res)) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'Method not allowed.\n', { Allow: 'GET, HEAD' });
     return;

@@ -55,6 +55,66 @@ export function init(source?: WebAssembly.Module | BufferSource | URL | string |
 export function classify(review: Review): Classification;
 export function classifyBatch(reviews: Review[]): Array<Classification | Refused>;
 
+/** A customer's answers to the post-delivery questions, with the order's context. Only `orderId` is required. */
+export interface FeedbackAnswers extends Pick<Review, 'product' | 'sku' | 'variant' | 'carrier' | 'region' | 'warehouse'> {
+  orderId: string;
+  arrivedAsExpected?: boolean;
+  deliverySmooth?: boolean;
+  /** 1 (very dissatisfied) to 5 (very satisfied), whole numbers. */
+  satisfaction?: number;
+  needsHelp?: boolean;
+  /** Up to 5,000 characters. */
+  comment?: string;
+  /** The customer's language tag, e.g. `fr-CA`. */
+  locale?: string;
+}
+
+export type FeedbackQuestion = 'arrivedAsExpected' | 'deliverySmooth' | 'satisfaction' | 'needsHelp' | 'comment';
+
+/** The merchant's settings that the decision needs (the widget takes the same names). */
+export interface FeedbackOptions {
+  /** https URL where customers write a public review. */
+  reviewUrl: string;
+  /** BCP 47 tag; any locale but English needs every key in `strings`. */
+  locale?: string;
+  /** Overrides of the widget's texts, key by key (see README). */
+  strings?: Record<string, string>;
+  /** When help comes, e.g. "within 4 hours". */
+  responseTime?: string;
+  /** When support works, e.g. "Monday to Friday, 9:00 to 17:00"; added to the follow-up. */
+  supportHours?: string;
+  questions?: FeedbackQuestion[] | string;
+  /** Only "all" is accepted: anything else would be review gating. */
+  reviewInvite?: 'all';
+}
+
+export type FeedbackReason =
+  | 'not_as_expected' | 'delivery_not_smooth' | 'low_satisfaction' | 'needs_help'
+  | 'negative_comment' | 'complaint_in_comment' | 'risk_flag';
+
+export interface FeedbackTicket {
+  orderId: string;
+  answers: FeedbackAnswers;
+  rootCauses: Array<{ id: CategoryId; confidence: number }>;
+  risks: RiskId[];
+  priority: Priority;
+  comment: string | null;
+  /** A private first message to the customer, for support to edit and send. */
+  suggestedResponse: string;
+}
+
+export interface FeedbackAssessment {
+  unhappy: boolean;
+  reasons: FeedbackReason[];
+  ticket: FeedbackTicket | null;
+  /** Always present, the same for every customer. */
+  invitation: { url: string; text: string };
+  /** When help comes, in the customer's words; only when unhappy. */
+  followUp?: string;
+}
+
+export function assessFeedback(answers: FeedbackAnswers, options: FeedbackOptions): FeedbackAssessment;
+
 export type Platform = 'generic' | 'amazon' | 'google' | 'trustpilot' | 'shopify';
 
 /** How a reply is written and where it is posted. */

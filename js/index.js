@@ -64,6 +64,21 @@ export function classifyBatch(reviews) {
 }
 
 /**
+ * Decides on one customer's post-delivery answers: whether they are unhappy
+ * (and why), the support ticket when they are, and the review invitation,
+ * which is the same for every customer. Options that would hide or delay the
+ * review link for unhappy customers are refused (review gating).
+ * @param {import('./index.d.ts').FeedbackAnswers} answers
+ * @param {import('./index.d.ts').FeedbackOptions} options
+ * @returns {import('./index.d.ts').FeedbackAssessment}
+ * @throws {Error} when the answers or the options cannot be used; the message says what to fix
+ */
+export function assessFeedback(answers, options) {
+  loaded();
+  return core.assessFeedback(answers, options);
+}
+
+/**
  * Drafts a compliant public reply to a review, written from its
  * classification, with the reply's own lint result (never an error in it).
  * The same review and options always give the same reply; `variant` cycles

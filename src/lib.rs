@@ -4,12 +4,14 @@
 //! `wasm` is the one layer that carries `#[wasm_bindgen]`.
 //!
 //! - [`classify`]: sentiment, root causes, risk flags, priority, evidence.
+//! - [`feedback`]: post-delivery answers, the unhappy decision, the support ticket, the review invitation.
 //! - [`reply`]: public replies drafted and linted against the compliance rules.
 //! - [`taxonomy`]: the ids every surface speaks.
 //! - [`text`]: words, clauses, languages and UTF-16 offsets.
 
 pub mod classify;
 pub mod error;
+pub mod feedback;
 pub mod fast_hash;
 pub mod reply;
 pub mod review;
@@ -22,6 +24,11 @@ pub mod tools;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+/// The feedback widget's DOM (web-sys), mounted through `wasm`; public for
+/// the browser tests (`tests/widget_dom.rs`).
+#[cfg(target_arch = "wasm32")]
+pub mod widget;
 
 pub use classify::{classify, Classification};
 pub use error::Error;

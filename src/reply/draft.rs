@@ -55,7 +55,8 @@ fn kind(ctx: &ReviewContext) -> Kind {
     }
     let has_causes = !ctx.classification.categories.is_empty();
     match ctx.classification.sentiment.label {
-        SentimentLabel::Neutral | SentimentLabel::Positive if ctx.low_rating() => Kind::Complaint,
+        // One or two stars: a complaint, without thanks for praise the stars deny.
+        _ if ctx.low_rating() => Kind::Complaint,
         SentimentLabel::Negative => Kind::Complaint,
         SentimentLabel::Mixed => Kind::Mixed,
         SentimentLabel::Neutral | SentimentLabel::Positive if has_causes => Kind::Mixed,

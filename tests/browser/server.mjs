@@ -1,5 +1,7 @@
-// Shared by the browser suites: the demo server on a free port and headless Chromium.
+// Shared by the browser suites: the demo server on a free port, headless
+// Chromium, and axe-core run inside a page.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -78,4 +80,22 @@ export async function openPage(browser, url, { route } = {}) {
   if (route) await route(page);
   await page.goto(url);
   return { page, problems, dialogs, close: () => context.close() };
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.x A/AA and best-practice rules on the whole page, open
+ * shadow roots included. Injected through the debugging protocol, so the
+ * page's CSP stays on.
+ * @returns {Promise<string[]>} one line per violation (empty when clean)
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
+  });
 }
