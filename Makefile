@@ -10,7 +10,7 @@ PKG := js/pkg
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types
 NODE_BIN := js/node_modules/.bin
 
-.PHONY: setup setup-rust setup-node setup-browser build test test-rust test-wasm test-js test-browser test-worker demo demo-worker worker-assets bench bench-widget bench-worker evaluate train clean
+.PHONY: setup setup-rust setup-node setup-browser build test test-rust test-wasm test-js test-browser test-worker demo demo-worker worker-assets bench bench-report bench-widget bench-worker evaluate train clean
 
 ## Set-up: only what is missing is installed.
 setup: setup-rust setup-node
@@ -90,6 +90,10 @@ bench-worker: build worker-assets
 ## Figures: speed and size against the npm `sentiment` package; accuracy on ../shared/data.
 bench: build
 	node tests/bench/bench.js
+
+## `reviewloop report` over 250k, 500k and 1M generated reviews: time and peak memory.
+bench-report: build
+	node tests/bench/report.js
 
 # What the feedback widget adds to a page, and its time to interactive, in Chromium.
 bench-widget: build setup-browser

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import classify from './commands/classify.js';
 import draft from './commands/draft.js';
 import lint from './commands/lint.js';
+import report from './commands/report.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, write } from './lib/command.js';
 
 /**
@@ -13,7 +14,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError, write } from './lib/command.js';
  * `options` (`util.parseArgs` options beyond `--help`) and
  * `run(values, positionals)` resolving to an exit status.
  */
-const COMMANDS = { classify, draft, lint };
+const COMMANDS = { classify, draft, lint, report };
 
 function usage() {
   const width = Math.max(...Object.entries(COMMANDS).map(([name, c]) => `${name} ${c.args}`.length));

@@ -171,3 +171,144 @@ export interface Draft {
 
 export function draftReply(review: Review, options?: ReplyOptions): Draft;
 export function lintReply(text: string, options?: LintOptions): LintResult;
+
+/** A review (or a widget answer) with what the report groups and times it by. */
+export interface ReportRecord extends Partial<Review> {
+  /** The marketing campaign the order came from. */
+  campaign?: string;
+  /** The customer segment: "new", "returning", "VIP"… */
+  segment?: string;
+  /** "review" (default) or "answer" (a post-delivery widget answer). */
+  kind?: 'review' | 'answer';
+  /** What the order was worth: the money at stake when the customer is unhappy. */
+  orderValue?: number | string;
+  /** Recovery steps, as the host recorded them (any date format `createdAt` accepts). */
+  repliedAt?: string;
+  contactedAt?: string;
+  resolvedAt?: string;
+  followedUpAt?: string;
+  closedAt?: string;
+  /** A classification from `classify`; absent, the report classifies the text. */
+  classification?: Pick<Classification, 'sentiment' | 'categories' | 'risks' | 'priority' | 'needsReply'>;
+}
+
+export interface ReportOptions {
+  /** Days a recurring issue is counted over, up to `asOf` (default 14). */
+  windowDays?: number;
+  /** Reviews in the window that make an issue recurring (default 3). */
+  minReviews?: number;
+  /** Hours within which a review needing action should get its first response (default 24). */
+  responseTargetHours?: number;
+  /** "Now" for windows and open cases; default: the latest date in the input. */
+  asOf?: string;
+  /** Entries per ranked list (default 10). */
+  top?: number;
+  /** Distinct values kept per dimension; more are counted under "(other)" (default 20,000). */
+  maxValues?: number;
+}
+
+export type DimensionId = 'product' | 'sku' | 'variant' | 'carrier' | 'region' | 'warehouse' | 'campaign' | 'segment' | 'store';
+
+export interface CauseCount { id: CategoryId; about: string; reviews: number; share: number }
+
+export interface Issue {
+  dimension: DimensionId;
+  value: string;
+  cause: CategoryId;
+  /** The cause in words: "size or fit". */
+  about: string;
+  reviews: number;
+  /** Reviews per window over up to 4 windows before (as far back as the item goes). */
+  baseline: number | null;
+  /** (reviews − baseline) / max(baseline, 1) */
+  growth: number | null;
+  moneyAtStake: number | null;
+  score: number;
+  /** "7 reviews of SKU TEE-BLK-M about size or fit in 14 days (to 2024-05-14), against 1.0 per 14 days before" */
+  sentence: string;
+}
+
+export interface Spike {
+  dimension: DimensionId;
+  value: string;
+  cause: CategoryId;
+  about: string;
+  lastWeek: number;
+  baselinePerWeek: number;
+  baselineWeeks: number;
+  ratio: number;
+  pValue: number;
+  concentratedIn: { dimension: string; value: string; reviews: number } | null;
+  sentence: string;
+}
+
+export type CaseState = 'new' | 'repliedPublicly' | 'contactedPrivately' | 'resolved' | 'followedUp' | 'closed';
+
+export interface Summary {
+  period: { first: string | null; last: string | null; asOf: string | null; windowDays: number };
+  volume: {
+    reviews: number; answers: number; unhappy: number; needsReply: number;
+    bySentiment: Array<{ id: SentimentLabel; reviews: number }>;
+    /** 1★ to 5★ */
+    byRating: [number, number, number, number, number];
+    unrated: number;
+    byPriority: Array<{ id: Priority; reviews: number }>;
+    risks: Array<{ id: RiskId; reviews: number }>;
+    moneyAtStake: number | null;
+  };
+  rootCauses: CauseCount[];
+  /** 7-day periods ending on `period.asOf`, oldest first. */
+  timeline: { weekEnds: string[]; reviews: number[]; causes: Array<{ id: CategoryId; about: string; counts: number[] }> };
+  breakdowns: Array<{
+    dimension: DimensionId; label: string; values: number;
+    items: Array<{ value: string; reviews: number; unhappy: number; averageRating: number | null; causes: CauseCount[] }>;
+  }>;
+  recurring: Issue[];
+  spikes: Spike[];
+  /** Ranked by money at stake (or reviews, without order values) × (1 + growth). */
+  fixFirst: Issue[];
+  urgent: Array<{ id: string | null; date: string | null; product: string | null; risks: RiskId[]; priority: Priority; excerpt: string | null }>;
+  recovery: {
+    cases: number;
+    byState: Array<{ state: CaseState; cases: number }>;
+    responseTargetHours: number;
+    medianFirstResponseHours: number | null;
+    medianResolutionHours: number | null;
+    breaches: number;
+    unansweredPastTarget: number;
+    unhappyCustomers: number;
+    unhappyRecovered: number;
+    recoveredShare: number | null;
+    followUpsDue: number;
+    /** What a follow-up may say about the review: only after resolution, never with an incentive, never on Amazon. */
+    updateInvitation: string;
+  };
+  caseProblems: Array<{ id: string | null; problem: string }>;
+  caseProblemCount: number;
+  skipped: Array<{ reason: 'duplicateId' | 'unreadable' | 'cutOff'; count: number; examples: string[] }>;
+  dates: { undated: number; unreadable: number; unreadableExamples: string[]; monthFirstGuesses: number };
+  /** Dimensions with more values than `maxValues`. */
+  capped: DimensionId[];
+}
+
+/** A record `add` did not count. */
+export interface NotCounted { index: number; id: string | null; error: string }
+
+export interface Report {
+  /** Counts a batch; returns the records it could not read. Repeated ids are counted once. */
+  add(records: ReportRecord[]): NotCounted[];
+  /**
+   * Counts the reviews of JSON Lines bytes in our own field names, parsed in
+   * the core (the fast way for big files). `firstLine` numbers the first line;
+   * `cut` says the bytes end the input without a line break.
+   */
+  addJsonLines(bytes: Uint8Array, firstLine?: number, cut?: boolean): Array<{ line: number; id: string | null; error: string }>;
+  /** Notes a record the caller could not read at all (`example`: a line number or id). */
+  skip(reason: 'unreadable' | 'cutOff', example: string | number): void;
+  summary(): Summary;
+  /** Frees the report's memory in the wasm core. */
+  close(): void;
+}
+
+export function summarize(records: ReportRecord[], options?: ReportOptions): Summary & { notCounted: NotCounted[] };
+export function createReport(options?: ReportOptions): Report;

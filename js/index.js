@@ -107,3 +107,95 @@ export function lintReply(text, options) {
   loaded();
   return core.lintReply(text, options);
 }
+
+/**
+ * A report over reviews and widget answers: volumes, root causes by product,
+ * SKU, carrier, region…, recurring issues, spikes, what to fix first, the
+ * urgent list and the recovery figures. Records may carry a `classification`
+ * (from `classify`); the others are classified on the way in.
+ * @param {import('./index.d.ts').ReportRecord[]} records
+ * @param {import('./index.d.ts').ReportOptions} [options]
+ * @returns {import('./index.d.ts').Summary} with `notCounted`: the records
+ *   that could not be read, `{ index, id, error }`
+ * @throws {Error} when `records` is not an array or an option is out of range
+ */
+export function summarize(records, options) {
+  if (!Array.isArray(records)) {
+    throw new Error('summarize expects an array of reviews.');
+  }
+  const report = createReport(options);
+  try {
+    const notCounted = report.add(records);
+    return { ...report.summary(), notCounted };
+  } finally {
+    report.close();
+  }
+}
+
+/** A record's id as text, when it has one. */
+function idOf(record) {
+  const id = record?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
+/**
+ * The same report, fed in batches: for streams and files of any size (memory
+ * follows the distinct products, SKUs… and days, not the reviews).
+ * @param {import('./index.d.ts').ReportOptions} [options]
+ * @returns {import('./index.d.ts').Report}
+ * @throws {Error} when an option is out of range
+ */
+export function createReport(options) {
+  loaded();
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+    throw new Error('The report options must be an object like { windowDays: 14 }.');
+  }
+  // An option left undefined takes its default.
+  const given = Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
+  const report = new core.ReviewReport(given);
+  let open = true;
+  const live = () => {
+    if (!open) throw new Error('This report is closed: create another with createReport().');
+  };
+  const encoder = new TextEncoder();
+  return {
+    add(records) {
+      live();
+      if (!Array.isArray(records)) throw new Error('Report.add expects an array of reviews.');
+      // One JSON line a record, parsed in the core (see ReviewReport in src/wasm/report.rs).
+      const unwritable = [];
+      const lines = records.map((record, index) => {
+        try {
+          const line = JSON.stringify(record ?? null);
+          if (line !== undefined) return line;
+        } catch {
+          // BigInt or a cycle: said below.
+        }
+        unwritable.push({ index, id: null, error: `Review ${index + 1}: not a plain object of text, numbers and dates.` });
+        return 'null';
+      });
+      const refused = report
+        .addJsonLines(encoder.encode(lines.join('\n')), 1, false)
+        .filter((e) => !unwritable.some((u) => u.index === e.line - 1))
+        .map((e) => ({ index: e.line - 1, id: e.id ?? idOf(records[e.line - 1]), error: `Review ${e.line}: ${e.error}` }));
+      return [...unwritable, ...refused].sort((a, b) => a.index - b.index);
+    },
+    addJsonLines(bytes, firstLine = 1, cut = false) {
+      live();
+      if (!(bytes instanceof Uint8Array)) throw new Error('Report.addJsonLines expects the bytes of JSON Lines text (a Uint8Array).');
+      return report.addJsonLines(bytes, firstLine, cut).map((e) => ({ ...e, error: `Line ${e.line}: ${e.error}` }));
+    },
+    skip(reason, example) {
+      live();
+      report.skip(reason, String(example));
+    },
+    summary() {
+      live();
+      return report.summary();
+    },
+    close() {
+      if (open) report.free();
+      open = false;
+    },
+  };
+}

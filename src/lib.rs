@@ -8,11 +8,17 @@
 //! - [`reply`]: public replies drafted and linted against the compliance rules.
 //! - [`taxonomy`]: the ids every surface speaks.
 //! - [`text`]: words, clauses, languages and UTF-16 offsets.
+//! - [`patterns`]: recurring complaints, spikes and what to fix first, over a stream of reviews.
+//! - [`recovery`]: recovery cases and their timings.
+//! - [`dates`]: the date formats exports use.
 
 pub mod classify;
+pub mod dates;
 pub mod error;
 pub mod feedback;
 pub mod fast_hash;
+pub mod patterns;
+pub mod recovery;
 pub mod reply;
 pub mod review;
 pub mod taxonomy;

@@ -1,5 +1,6 @@
 // Review exports (JSONL or CSV with a header) read into review objects, for the
 // CLI and the demo. Incremental, so a 1 GB export is read in constant memory.
+import { REVIEW_APPS } from './review-apps.js';
 
 /**
  * A review read from an export, with the 1-based line where its record starts.
@@ -7,8 +8,16 @@
  */
 
 /**
- * A record that could not be read, with its id when one could be found.
- * @typedef {{ line: number, id: string | null, error: string }} RecordError
+ * A record that could not be read, with its id when one could be found;
+ * `cutOff` when the input ends inside it.
+ * @typedef {{ line: number, id: string | null, error: string, cutOff?: true }} RecordError
+ */
+
+/**
+ * What the reader learnt about the input, filled in as it reads: the format,
+ * the review app whose export layout the CSV header matches, and the columns
+ * (or JSON fields) it did not read.
+ * @typedef {{ format?: 'csv' | 'jsonl', app?: string | null, unread?: Set<string> }} InputInfo
  */
 
 /**
@@ -30,7 +39,34 @@ const ALIASES = {
   author: ['author', 'name', 'reviewername'],
   platform: ['platform'],
   language: ['language'],
+  // What reports group by, weigh and time (js/commands/report.js, summarize()).
+  campaign: ['campaign', 'utmcampaign'],
+  segment: ['segment', 'customersegment'],
+  kind: ['kind'],
+  orderValue: ['ordervalue', 'ordertotal'],
+  repliedAt: ['repliedat', 'replydate'],
+  contactedAt: ['contactedat'],
+  resolvedAt: ['resolvedat'],
+  followedUpAt: ['followedupat'],
+  closedAt: ['closedat'],
+  classification: ['classification'],
+  // A line of `reviewloop classify` output merged into its review.
+  sentiment: ['sentiment'],
+  categories: ['categories'],
+  risks: ['risks'],
+  priority: ['priority'],
+  needsReply: ['needsreply'],
 };
+
+/** Unread columns remembered per input, so a hostile file cannot grow the set without end. */
+const MAX_UNREAD = 100;
+
+/** The review apps with their names normalised once. */
+const APPS = REVIEW_APPS.map(({ app, signature, columns }) => ({
+  app,
+  signature: signature.map(normalizeName),
+  columns: Object.entries(columns).map(([name, field]) => [normalizeName(name), field]),
+}));
 
 /** Past this many UTF-16 units a record is refused, so a runaway quote cannot exhaust memory. */
 const MAX_RECORD_CHARS = 16 * 1024 * 1024;
@@ -45,11 +81,24 @@ function normalizeName(name) {
   return String(name).toLowerCase().replace(/[\s_-]+/g, '');
 }
 
-/** For each review field, where to read it: the first alias present, in the order of `ALIASES`. */
-function fieldMap(names) {
+/**
+ * For each review field, where to read it: in a review app's export, that
+ * app's column; otherwise the first alias present, in the order of `ALIASES`.
+ * Names no field reads go into `info.unread`.
+ */
+function fieldMap(names, info) {
   const normalized = names.map(normalizeName);
+  const app = APPS.find((a) => a.signature.every((name) => normalized.includes(name)));
   const map = [];
+  if (app) {
+    for (const [name, field] of app.columns) {
+      const at = normalized.indexOf(name);
+      if (at !== -1 && !map.some(([f]) => f === field)) map.push([field, at]);
+    }
+  }
+  if (info && info.app === undefined) info.app = app?.app ?? null;
   for (const [field, aliases] of Object.entries(ALIASES)) {
+    if (map.some(([f]) => f === field)) continue;
     for (const alias of aliases) {
       const at = normalized.indexOf(alias);
       if (at !== -1) {
@@ -57,6 +106,12 @@ function fieldMap(names) {
         break;
       }
     }
+  }
+  if (info) {
+    info.unread ??= new Set();
+    names.forEach((name, at) => {
+      if (info.unread.size < MAX_UNREAD && !map.some(([, i]) => i === at) && String(name).trim() !== '') info.unread.add(String(name));
+    });
   }
   return map;
 }
@@ -120,9 +175,22 @@ export function reviewFromObject(value) {
   return record.error === undefined ? { review: record.review } : { id: record.id, error: record.error.replace(' on line 1', '') };
 }
 
+/**
+ * True when the JSON object keys already use our field names (`text`, not
+ * `body`): such JSON Lines can go to the core as they are. Keys no field
+ * reads go into `info.unread`.
+ * @param {string[]} keys
+ * @param {InputInfo} [info]
+ */
+export function usesOurFieldNames(keys, info) {
+  const map = fieldMap(keys, info);
+  return map.some(([field]) => field === 'text' || field === 'classification' || field === 'sentiment') && map.every(([field, at]) => keys[at] === field);
+}
+
 /** JSON Lines: one review object a line; blank lines are skipped. */
 class JsonLinesReader {
-  constructor() {
+  constructor(info) {
+    this.info = info;
     this.line = 1; // line of the text held in `pending`
     this.pending = '';
     this.overflow = false;
@@ -139,7 +207,14 @@ class JsonLinesReader {
   }
 
   finish(out) {
+    const before = out.length;
     this.endLine(out);
+    // Broken JSON after the last line break: the file was cut mid-line.
+    const last = out[before];
+    if (last && this.brokenJson) {
+      last.cutOff = true;
+      last.error = `${last.error} The file ends on this line without a line break: it looks cut off.`;
+    }
   }
 
   append(piece) {
@@ -155,6 +230,7 @@ class JsonLinesReader {
   endLine(out) {
     const line = this.line;
     const text = this.pending.trim();
+    this.brokenJson = false;
     const overflow = this.overflow;
     this.line += 1;
     this.pending = '';
@@ -168,6 +244,7 @@ class JsonLinesReader {
     try {
       value = JSON.parse(text);
     } catch (error) {
+      this.brokenJson = true;
       out.push({ line, id: idInBrokenJson(text), error: `Line ${line} is not valid JSON (${error.message}): write one review object a line.` });
       return;
     }
@@ -177,7 +254,7 @@ class JsonLinesReader {
       return;
     }
     const keys = Object.keys(value);
-    out.push(toRecord(line, (i) => value[keys[i]], fieldMap(keys), false));
+    out.push(toRecord(line, (i) => value[keys[i]], fieldMap(keys, this.info), false));
   }
 }
 
@@ -193,7 +270,8 @@ function idInBrokenJson(text) {
  * lines (skipped) and text after a closing quote (kept).
  */
 class CsvReader {
-  constructor() {
+  constructor(info) {
+    this.info = info;
     this.line = 1; // line of the next character
     this.afterCR = false;
     this.recordLine = 0;
@@ -276,10 +354,23 @@ class CsvReader {
         line: this.recordLine,
         id: idOf(idAt && this.fields[idAt[1]]),
         error: `The quoted field opened in the record on line ${this.recordLine} never closes: end it with a quote (and double any quote inside it).`,
+        cutOff: true,
       });
       return;
     }
     this.endField();
+    if (this.header !== null && this.fields.length < this.header.length) {
+      // The last record stops short of its columns and of a line break: the file was cut.
+      const idAt = this.map?.find(([field]) => field === 'id');
+      const line = this.recordLine;
+      out.push({
+        line,
+        id: idOf(idAt && this.fields[idAt[1]]),
+        error: `The last record (line ${line}) has ${this.fields.length} of the header's ${this.header.length} columns and the file ends there: it looks cut off, so it was left out.`,
+        cutOff: true,
+      });
+      return;
+    }
     this.endRecord(out);
   }
 
@@ -317,7 +408,7 @@ class CsvReader {
     if (blank) return;
     if (this.header === null) {
       this.header = fields;
-      this.map = fieldMap(fields);
+      this.map = fieldMap(fields, this.info);
       if (!this.map.some(([f]) => f === 'text')) {
         const seen = fields.map((f) => JSON.stringify(f)).join(', ');
         out.push({
@@ -338,7 +429,8 @@ class CsvReader {
  * text (leading blank lines included, for line numbers) to that reader.
  */
 class RecordReader {
-  constructor() {
+  constructor(info = {}) {
+    this.info = info;
     this.reader = null;
     this.head = ''; // blank text before the first non-blank character
   }
@@ -354,7 +446,8 @@ class RecordReader {
         return out;
       }
       this.head = '';
-      this.reader = text[first] === '{' ? new JsonLinesReader() : new CsvReader();
+      this.info.format = text[first] === '{' ? 'jsonl' : 'csv';
+      this.reader = text[first] === '{' ? new JsonLinesReader(this.info) : new CsvReader(this.info);
     }
     this.reader.feed(text, out);
     return out;
@@ -382,14 +475,15 @@ class RecordReader {
  * are ignored. A record that cannot be read becomes an error item and reading
  * goes on.
  * @param {string} text
+ * @param {InputInfo} [info] filled in with what was learnt about the input
  * @returns {Array<ReviewRecord | RecordError>} in input order; `line` is 1-based
  * @throws {TypeError} when `text` is not a string
  */
-export function parseRecords(text) {
+export function parseRecords(text, info) {
   if (typeof text !== 'string') {
     throw new TypeError(`parseRecords expects the export's text as a string, not ${text === null ? 'null' : typeof text}.`);
   }
-  const reader = new RecordReader();
+  const reader = new RecordReader(info);
   return [...reader.feed(text), ...reader.finish()];
 }
 
@@ -399,10 +493,11 @@ export function parseRecords(text) {
  * decoded as UTF-8, also when a character is split across chunks.
  * @param {AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>} chunks
  *   e.g. `fs.createReadStream(path)` or `process.stdin`
+ * @param {InputInfo} [info] filled in with what was learnt about the input
  * @returns {AsyncGenerator<ReviewRecord | RecordError, void, undefined>}
  */
-export async function* streamRecords(chunks) {
-  const reader = new RecordReader();
+export async function* streamRecords(chunks, info) {
+  const reader = new RecordReader(info);
   const decoder = new TextDecoder('utf-8');
   let decoding = false; // the decoder may hold the first bytes of a character
   for await (const chunk of chunks) {

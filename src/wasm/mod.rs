@@ -1,7 +1,7 @@
 //! The JavaScript binding: the one layer that knows wasm-bindgen. It turns JS
 //! values into core types and back, and core errors into JS `Error`s. One
 //! file a surface: `classify`, `reply`, `feedback` (`assessFeedback`),
-//! `widget` (the feedback widget's handle); each further surface adds its own.
+//! `widget` (the feedback widget's handle), `report`; each further surface adds its own.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 mod classify;
 mod feedback;
 mod reply;
+mod report;
 mod widget;
 
 fn serializer() -> serde_wasm_bindgen::Serializer {
