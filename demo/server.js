@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONTENT_SECURITY_POLICY } from './headers.js';
 import { handleFeedbackApi } from './feedback-endpoint.js';
 
 const HOST = '127.0.0.1';
@@ -29,15 +30,6 @@ const MIME_TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-// No inline scripts or styles anywhere in the demo; wasm needs 'wasm-unsafe-eval'.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-].join('; ');
 
 /**
  * Maps a request path to a file under one of the roots, or null when the path

@@ -160,6 +160,22 @@ function toRecord(line, get, map, fromCsv) {
 }
 
 /**
+ * One review from a JSON object named the way review apps name fields
+ * (`body`, `stars`, …), as a webhook pushes it.
+ * @param {unknown} value
+ * @returns {{ review: import('../index.d.ts').Review } | { id: string | null, error: string }}
+ */
+export function reviewFromObject(value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return { id: null, error: `A review must be an object like {"id": "1", "text": "…"}, not ${kind}.` };
+  }
+  const keys = Object.keys(value);
+  const record = toRecord(1, (i) => value[keys[i]], fieldMap(keys), false);
+  return record.error === undefined ? { review: record.review } : { id: record.id, error: record.error.replace(' on line 1', '') };
+}
+
+/**
  * True when the JSON object keys already use our field names (`text`, not
  * `body`): such JSON Lines can go to the core as they are. Keys no field
  * reads go into `info.unread`.

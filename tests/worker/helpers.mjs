@@ -1,0 +1,208 @@
+// Shared by the Worker suites: js/worker.js running in workerd (through
+// miniflare's API, configured as wrangler.toml configures it), and a webhook
+// receiver on loopback that can be stopped, slowed and brought back.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { verifyTimestamped } from '../../js/lib/signatures.js';
+
+const require = createRequire(new URL('../../js/package.json', import.meta.url));
+const { Miniflare } = require('miniflare');
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DATA = new URL('../../../shared/data/', import.meta.url);
+export const SECRETS = {
+  WEBHOOK_SIGNING_SECRET: 'test-outbound-secret',
+  SHOPIFY_WEBHOOK_SECRET: 'test-shopify-secret',
+  REVIEWS_WEBHOOK_SECRET: 'test-reviews-secret',
+  FEEDBACK_LINK_SECRET: 'test-link-secret',
+};
+export const REVIEW_URL = 'https://shop.example/reviews/write';
+export const STORE_ORIGIN = 'https://store.example';
+
+/** The compatibility settings of wrangler.toml, read from it so the tests run what deploys. */
+function wranglerConfig() {
+  const toml = readFileSync(new URL('wrangler.toml', `file://${ROOT}`), 'utf8');
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  const flags = [...(/^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(date, 'wrangler.toml has a compatibility_date');
+  return { date, flags };
+}
+
+/**
+ * Starts the Worker in workerd.
+ * @param {Record<string, string>} [vars] environment on top of the test secrets
+ * @param {object} [extra] further miniflare options (e.g. `durableObjectsPersist`)
+ * @returns {Promise<{ mf: any, url: URL, logs: string[], fetch: (path: string, init?: RequestInit) => Promise<Response>,
+ *   restart: (vars: Record<string, string>) => Promise<void>, dispose: () => Promise<void> }>}
+ */
+export async function startWorker(vars = {}, extra = {}) {
+  // Durable Object storage on tmpfs when there is one: miniflare's default is a
+  // temporary directory on disk, whose fsyncs, not the Worker, then set the pace.
+  let scratch = null;
+  if (extra.durableObjectsPersist === undefined && existsSync('/dev/shm')) {
+    scratch = mkdtempSync(join('/dev/shm', 'reviewloop-worker-'));
+    extra = { ...extra, durableObjectsPersist: scratch };
+  }
+  const options = workerOptions(vars, extra);
+  const mf = new Miniflare(options);
+  const worker = {
+    mf,
+    url: await mf.ready,
+    logs: options.logs,
+    // Straight to workerd's socket over loopback, as any client would come.
+    fetch: (path, init) => fetch(new URL(path, worker.url), init),
+    /** A new workerd with another environment, as a redeploy with new settings; persisted storage carries over. */
+    restart: async (newVars) => {
+      const next = workerOptions(newVars, extra, options.logs);
+      await mf.setOptions(next);
+      worker.url = await mf.ready;
+    },
+    dispose: async () => {
+      await mf.dispose();
+      if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+  return worker;
+}
+
+function workerOptions(vars, extra, logs = []) {
+  const { date, flags } = wranglerConfig();
+  const options = {
+    // The Worker's console output is kept for the tests to read, not printed between results.
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on('data', (chunk) => logs.push(String(chunk)));
+      stderr.on('data', (chunk) => logs.push(String(chunk)));
+    },
+    modules: true,
+    scriptPath: `${ROOT}js/worker.js`,
+    modulesRoot: `${ROOT}js`,
+    modulesRules: [
+      { type: 'ESModule', include: ['**/*.js'] },
+      { type: 'CompiledWasm', include: ['**/*.wasm'] }, // as wrangler's default rule imports it
+    ],
+    compatibilityDate: date,
+    compatibilityFlags: flags,
+    durableObjects: { OUTBOX: 'Outbox' },
+    bindings: {
+      REVIEW_URL,
+      ALLOWED_ORIGINS: STORE_ORIGIN,
+      DELIVERY_RETRY_BASE_MS: '100',
+      DELIVERY_RETRY_MAX_MS: '800',
+      DELIVERY_TIMEOUT_MS: '1500',
+      ...SECRETS,
+      ...vars,
+    },
+    host: '127.0.0.1',
+    port: 0,
+    ...extra,
+  };
+  Object.defineProperty(options, 'logs', { value: logs, enumerable: false });
+  return options;
+}
+
+/** A POST with a JSON body. */
+export function postJson(body, headers = {}) {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) };
+}
+
+/**
+ * Checks an error answer: status, code, a message that says what to fix, and
+ * no stack trace or internal path.
+ */
+export async function assertError(response, status, code) {
+  const text = await response.text();
+  assert.equal(response.status, status, `status for ${text}`);
+  assert.match(response.headers.get('Content-Type') ?? '', /^application\/json/);
+  const body = JSON.parse(text);
+  assert.deepEqual(Object.keys(body), ['error']);
+  assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message']);
+  assert.equal(body.error.code, code, `code for ${text}`);
+  assert.ok(body.error.message.length > 20, `a message that says what to fix: ${body.error.message}`);
+  assert.doesNotMatch(text, /\bat \S+ \(|\.js:\d+|node_modules|Error:/, 'no stack trace');
+  return body.error;
+}
+
+/** The isolate still serves: a good review classifies after whatever came before. */
+export async function assertStillServes(worker) {
+  const response = await worker.fetch('/v1/classify', postJson({ id: 'alive', text: 'The lamp arrived broken and the shade was crushed.' }));
+  assert.equal(response.status, 200);
+  const result = await response.json();
+  assert.equal(result.id, 'alive');
+  assert.ok(result.categories.some((c) => c.id === 'damaged_in_transit'));
+}
+
+/**
+ * A merchant's webhook receiver on loopback. It verifies each delivery's
+ * signature and keeps the first body per Idempotency-Key, as a real receiver
+ * should; `stop()` closes the port (connections refused), `start()` brings it
+ * back on the same port, `delayMs` makes it answer slowly.
+ */
+export class Receiver {
+  constructor(secret = SECRETS.WEBHOOK_SIGNING_SECRET) {
+    this.secret = secret;
+    this.port = 0;
+    this.server = null;
+    this.attempts = []; // every request that reached us, in order
+    this.received = new Map(); // Idempotency-Key -> first body
+    this.delayMs = 0;
+    this.status = 200;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}/hook`;
+  }
+
+  async start() {
+    this.server = createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', async () => {
+        const body = Buffer.concat(chunks);
+        const key = req.headers['idempotency-key'];
+        const verdict = await verifyTimestamped(this.secret, new Uint8Array(body), {
+          timestamp: req.headers['x-reviewloop-timestamp'] ?? null,
+          signature: req.headers['x-reviewloop-signature'] ?? null,
+          windowSeconds: 300,
+        });
+        this.attempts.push({ key, verdict, at: Date.now() });
+        // Kept even when the answer comes too late for the sender: it retries, we dedupe.
+        if (verdict === 'ok' && key && !this.received.has(key)) this.received.set(key, JSON.parse(body.toString('utf8')));
+        const answer = () => {
+          if (res.destroyed) return;
+          res.writeHead(verdict === 'ok' ? this.status : 401).end();
+        };
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+        else answer();
+      });
+    });
+    await new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', resolve);
+    });
+    this.port = this.server.address().port;
+  }
+
+  async stop() {
+    if (this.server === null) return;
+    const server = this.server;
+    this.server = null;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  /** Waits until every key has been received, or fails naming the missing ones. */
+  async waitFor(keys, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const missing = keys.filter((k) => !this.received.has(k));
+      if (missing.length === 0) return;
+      if (Date.now() > deadline) assert.fail(`not delivered within ${timeoutMs} ms: ${missing.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
