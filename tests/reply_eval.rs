@@ -77,8 +77,8 @@ fn violations(reply: &str, escalated: bool) -> Vec<&'static str> {
 /// Topics a complaint can be about, with the words that say so in a review
 /// and in a reply: a reply names the issue when it shares a topic with the review.
 const TOPICS: &[(&str, &str)] = &[
-    ("fit", r"\b(fit|fits|fitting|size|sizes|sizing|small|smaller|large|larger|big|bigger|tight|loose|baggy|boxy|huge|tiny|petite|long|short|length)\b"),
-    ("fabric and quality", r"\b(fabric|material|quality|thin|cheap|flimsy|broke|broken|stitch\w*|seams?|tore|torn|holes?|wash\w*|pill\w*|itchy|scratchy|see[- ]through|sheer|lining|shrank|fell apart|defect\w*)\b"),
+    ("fit", r"\b(fit|fits|fitting|size|sizes|sizing|small|smaller|large|larger|big|bigger|tight|loose|baggy|boxy|huge|tiny|petite|long|short|length|shoulders?|waist|bust|hips?)\b"),
+    ("fabric and quality", r"\b(fabric|material|quality|thin|cheap|flimsy|broke|broken|stitch\w*|seams?|tore|torn|holes?|wash\w*|pill\w*|itchy|scratchy|see[- ]through|sheer|lining|shrank|shrunk|shrink\w*|shed\w*|fuzz\w*|fell apart|defect\w*)\b"),
     ("colour", r"\b(colou?rs?|shade)\b"),
     ("look", r"\b(look|looks|looked|unflattering|ugly|frumpy|style|cut|pattern|print|design|shape|shapeless)\b"),
     ("listing", r"\b(pictures?|photos?|pictured|described|description|listing|advertised|online|model)\b"),
