@@ -105,22 +105,12 @@ async function classifyBatchRoute(request, env, config) {
   return json(core('invalid_review', () => reviewloop.classifyBatch(reviews)));
 }
 
-/** The reply drafter and linter land in the core separately; until then these routes say so. */
-function coreExport(name) {
-  const fn = reviewloop[name];
-  if (typeof fn !== 'function') {
-    throw new HttpError(501, 'not_implemented', `This build of reviewloop has no ${name} yet: update the Worker to a release that has it.`);
-  }
-  return fn;
-}
-
 async function draftRoute(request, env, config) {
   const body = expectObject(await readJson(request, config), 'The body', '{ "review": { "text": "…" }, "options": { "brand": "…" } }');
   if (body.review === undefined) throw new HttpError(422, 'missing_field', 'The body has no `review`: send `{ "review": { "text": "…" }, "options": { … } }`.');
   expectObject(body.review, '`review`', '{ "text": "Arrived broken.", "rating": 1 }');
   const options = body.options === undefined ? {} : expectObject(body.options, '`options`', '{ "brand": "Acme", "support": "help@acme.example" }');
-  const draftReply = coreExport('draftReply');
-  return json(core('invalid_request', () => draftReply(body.review, options)));
+  return json(core('invalid_request', () => reviewloop.draftReply(body.review, options)));
 }
 
 async function lintRoute(request, env, config) {
@@ -128,8 +118,7 @@ async function lintRoute(request, env, config) {
   if (body.text === undefined) throw new HttpError(422, 'missing_field', 'The body has no `text`: send the reply to check as `{ "text": "…" }`.');
   if (typeof body.text !== 'string') throw new HttpError(422, 'invalid_field', `\`text\` must be a string (the reply to check), not ${kindOf(body.text)}.`);
   const options = body.options === undefined ? {} : expectObject(body.options, '`options`', '{ "platform": "google" }');
-  const lintReply = coreExport('lintReply');
-  return json(core('invalid_request', () => lintReply(body.text, options)));
+  return json(core('invalid_request', () => reviewloop.lintReply(body.text, options)));
 }
 
 /** The Outbox for one idempotency key. */
