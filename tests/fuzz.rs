@@ -5,19 +5,8 @@
 use reviewloop::classify;
 use reviewloop::review::Review;
 
-/// xorshift64*: reproducible without a dependency; the seed is printed on failure.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+mod common;
+use common::Rng;
 
 /// Pieces that stress the tokenizer, offsets and rules: words the rules look
 /// for, negators, emoji with modifiers, combining marks, other scripts,

@@ -6,23 +6,8 @@ use reviewloop::dates::format_day;
 use reviewloop::patterns::{ClassifiedAs, Labelled, Patterns, ReportOptions, ReportRecord, SentimentIn};
 use reviewloop::taxonomy::{Category, Priority, SentimentLabel};
 
-/// A small deterministic generator (xorshift64*), so every run sees the same stream.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
+mod common;
+use common::Rng;
 
 const START: i64 = 19_700; // 2023-12-09
 const DAYS: i64 = 120;
@@ -63,7 +48,7 @@ fn flat_stream(seed: u64, mut visit: impl FnMut(ReportRecord)) -> u64 {
     for day in START..START + DAYS {
         for _ in 0..60 {
             id += 1;
-            let cause = (rng.unit() < 0.15).then(|| CAUSES[(rng.next() % CAUSES.len() as u64) as usize]);
+            let cause = (rng.unit() < 0.15).then(|| CAUSES[rng.below(CAUSES.len())]);
             let (sku, carrier, region, wh) = (rng.pick(&SKUS), rng.pick(&CARRIERS), rng.pick(&REGIONS), rng.pick(&WAREHOUSES));
             visit(record(id, day, sku, carrier, region, wh, cause, None));
         }
