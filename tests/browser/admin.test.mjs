@@ -1,46 +1,23 @@
 // The reply inbox (demo/admin.html) and the reply assistant (js/admin.js) in
 // headless Chromium, served by demo/server.js under its CSP.
 // Needs the wasm built (`make build`) and Chromium at /usr/bin/chromium (`make setup-browser`).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
-import { launchChromium, openPage, startServer, stopServer } from './server.mjs';
+import { axeViolations, openPage, useDemo } from './server.mjs';
 
-const require = createRequire(new URL('../../js/package.json', import.meta.url));
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
 const SAMPLES = JSON.parse(readFileSync(new URL('../../demo/admin-reviews.json', import.meta.url), 'utf8'));
 const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
 const FORBIDDEN = "Please remove your review and we'll refund you";
 // The demo's own reply settings, as admin.html sets them.
 const DEMO_SETTINGS = { platform: 'generic', tone: 'warm', brand: 'Northwind Home', support: 'help@northwind.example', signOff: 'Maya, Northwind Home' };
 
-const DEVSTUB = process.env.DEVSTUB ? async (page) => { // DEVSTUB
-  const stub = readFileSync(process.env.DEVSTUB, 'utf8'); // DEVSTUB
-  await page.route(/\/js\/index\.js(\?real)?$/, (route) => (route.request().url().endsWith('?real') ? route.continue() : route.fulfill({ contentType: 'text/javascript', body: stub }))); // DEVSTUB
-} : undefined; // DEVSTUB
-
-let server;
-let origin;
-let browser;
-
-before(async () => {
-  if (!existsSync(WASM)) throw new Error('js/pkg/reviewloop_bg.wasm is missing: run `make build` first.');
-  ({ child: server, origin } = await startServer());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  if (server) await stopServer(server);
-});
+const site = useDemo();
 
 /** The inbox page, loaded and sorted. */
 async function openInbox() {
-  const opened = await openPage(browser, `${origin}/admin.html`, { route: DEVSTUB }); // DEVSTUB
+  const opened = await openPage(site.browser, `${site.origin}/admin.html`);
   await opened.page.waitForSelector('body[data-ready="true"]');
   return opened;
 }
@@ -149,7 +126,7 @@ describe('reply inbox', () => {
   });
 
   test('the first page of the demo links to the inbox', async () => {
-    const { page, close } = await openPage(browser, `${origin}/`);
+    const { page, close } = await openPage(site.browser, `${site.origin}/`);
     try {
       await page.click('nav >> text=Reply inbox');
       await page.waitForSelector('body[data-ready="true"]');
@@ -432,17 +409,11 @@ describe('reply inbox', () => {
   test('axe-core finds no accessibility violations, before and after issues are shown', async () => {
     const { page, close } = await openInbox();
     try {
-      // Evaluated through the debugging protocol, which the page's CSP does not govern.
-      await page.evaluate(AXE_SOURCE);
-      const audit = () => page.evaluate(async () => {
-        const results = await window.axe.run(document, { resultTypes: ['violations'] });
-        return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      });
-      assert.deepEqual(await audit(), []);
+      assert.deepEqual(await axeViolations(page), []);
       await openReview(page, 'RV-2044');
       await typeReply(page, FORBIDDEN);
       await settled(page);
-      assert.deepEqual(await audit(), []);
+      assert.deepEqual(await axeViolations(page), []);
     } finally {
       await close();
     }

@@ -3,38 +3,28 @@
 // planted spike found, an uploaded export's markup shown as text.
 // Needs the wasm built (`make build`) and Chromium at /usr/bin/chromium.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-import { launchChromium, openPage, startServer, stopServer } from './server.mjs';
+import { openPage, useDemo } from './server.mjs';
 
-const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
+const site = useDemo();
 
-let server;
-let origin;
-let browser;
 let dir;
 
 before(async () => {
-  if (!existsSync(WASM)) throw new Error('js/pkg/reviewloop_bg.wasm is missing: run `make build` first.');
-  ({ child: server, origin } = await startServer());
-  browser = await launchChromium();
   dir = await mkdtemp(join(tmpdir(), 'reviewloop-dashboard-'));
 });
 
 after(async () => {
-  await browser?.close();
-  if (server) await stopServer(server);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** The dashboard in a fresh context, recording errors, dialogs and CSP violations. */
 function open() {
-  return openPage(browser, `${origin}/dashboard.html`);
+  return openPage(site.browser, `${site.origin}/dashboard.html`);
 }
 
 test('the sample: charts over time, by product and by carrier, the spike, recovery', async () => {

@@ -1,24 +1,19 @@
 // The demo page in headless Chromium, served by demo/server.js as `make demo` serves it.
 // Needs the wasm built (`make build`) and Chromium at /usr/bin/chromium (`make setup-browser`).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 
-import { launchChromium, openPage, startServer, stopServer } from './server.mjs';
+import { openPage, startServer, useDemo } from './server.mjs';
 
-const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
 const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
 
-let server;
-let origin;
-let browser;
+const site = useDemo();
 
 /** A raw GET, so paths like `/../x` reach the server exactly as written. */
 function get(path, method = 'GET') {
   return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(origin);
+    const { hostname, port } = new URL(site.origin);
     // Options, not a URL: a URL would have its `..` resolved before sending.
     const req = request({ hostname, port, path, method }, (res) => {
       let body = '';
@@ -31,7 +26,7 @@ function get(path, method = 'GET') {
 
 /** Opens the demo's first page, recording console errors, CSP violations and dialogs. */
 function openDemo(options) {
-  return openPage(browser, `${origin}/`, options);
+  return openPage(site.browser, `${site.origin}/`, options);
 }
 
 async function classifyText(page, text) {
@@ -51,17 +46,6 @@ function readResults(page) {
     text: item.querySelector('.review-text').textContent,
   })));
 }
-
-before(async () => {
-  if (!existsSync(WASM)) throw new Error('js/pkg/reviewloop_bg.wasm is missing: run `make build` first.');
-  ({ child: server, origin } = await startServer());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  if (server) await stopServer(server);
-});
 
 describe('demo server', () => {
   test('serves the page with its CSP and every asset with the right MIME type', async () => {

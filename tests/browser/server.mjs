@@ -1,14 +1,16 @@
 // Shared by the browser suites: the demo server on a free port, headless
 // Chromium, and axe-core run inside a page.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(new URL('../../js/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
 
 const SERVER = fileURLToPath(new URL('../../demo/server.js', import.meta.url));
+const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run',
@@ -51,6 +53,26 @@ export function stopServer(child) {
     child.once('exit', (code) => resolve(code));
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * The demo server and Chromium for a whole test file: started before its
+ * tests, stopped after them. Read `origin` and `browser` once tests run.
+ * @returns {{ readonly origin: string, readonly browser: import('playwright-core').Browser }}
+ */
+export function useDemo() {
+  let server;
+  const demo = { origin: undefined, browser: undefined };
+  before(async () => {
+    if (!existsSync(WASM)) throw new Error('js/pkg/reviewloop_bg.wasm is missing: run `make build` first.');
+    ({ child: server, origin: demo.origin } = await startServer());
+    demo.browser = await launchChromium();
+  });
+  after(async () => {
+    await demo.browser?.close();
+    if (server) await stopServer(server);
+  });
+  return demo;
 }
 
 /**

@@ -1,28 +1,22 @@
 // The feedback widget end to end: demo/order-status.html in headless Chromium,
 // answers going to the demo endpoint (demo/feedback-endpoint.js), axe-core on
 // every state. Needs `make build` and Chromium (`make setup-browser`).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-import { axeViolations, launchChromium, startServer, stopServer } from './server.mjs';
-
-const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
+import { axeViolations, useDemo } from './server.mjs';
 
 const REVIEW_URL = 'https://reviews.example.com/write/reviewloop-demo';
 const INVITATION = 'Tell other shoppers about your experience.';
 
-let server;
-let origin;
-let browser;
+const site = useDemo();
 let orders = 0;
 
 /** A fresh order id per test, so tests never see each other's records. */
 const newOrder = () => `T-${process.pid}-${++orders}`;
 
 async function endpointLog() {
-  const res = await fetch(`${origin}/api/feedback/log`);
+  const res = await fetch(`${site.origin}/api/feedback/log`);
   return res.json();
 }
 
@@ -37,7 +31,7 @@ async function forOrder(orderId) {
 
 /** The order-status page for a new order, with problems recorded. */
 async function openOrder({ orderId = newOrder(), offline = false } = {}) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone first
+  const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone first
   await context.route('https://reviews.example.com/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Review</title>' }));
   const page = await context.newPage();
   const problems = [];
@@ -54,7 +48,7 @@ async function openOrder({ orderId = newOrder(), offline = false } = {}) {
     window.cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
   });
-  await page.goto(`${origin}/order-status.html?order=${orderId}`);
+  await page.goto(`${site.origin}/order-status.html?order=${orderId}`);
   await page.locator('reviewloop-feedback form').waitFor();
   if (offline) await context.setOffline(true);
   return { context, page, orderId, problems, posts, close: () => context.close() };
@@ -87,17 +81,6 @@ async function expectClean(page, problems, state) {
   assert.deepEqual(await page.evaluate(() => window.cspViolations), [], `CSP on ${state}`);
   assert.deepEqual(problems, [], `console on ${state}`);
 }
-
-before(async () => {
-  if (!existsSync(WASM)) throw new Error('js/pkg/reviewloop_bg.wasm is missing: run `make build` first.');
-  ({ child: server, origin } = await startServer());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  if (server) await stopServer(server);
-});
 
 describe('feedback widget', () => {
   test('happy path: thanks and the review invitation, no ticket, the click recorded', async () => {
