@@ -33,7 +33,7 @@ mod wasm;
 
 /// The feedback widget's DOM (web-sys), mounted through `wasm`; public for
 /// the browser tests (`tests/widget_dom.rs`).
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "widget"))]
 pub mod widget;
 
 pub use classify::{classify, Classification};

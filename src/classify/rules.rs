@@ -15,16 +15,11 @@
 //! each searched from (or up to) that word, so cost follows the words present,
 //! not the number of rules.
 
-use std::sync::{Mutex, OnceLock};
-
-use regex::bytes::Regex;
-use regex_automata::hybrid::dfa::{Cache, DFA};
-use regex_automata::nfa::thompson;
-use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input, MatchKind};
+use std::sync::OnceLock;
 
 use super::lexicon::{data_lines, LexiconReading, LEXICON};
 use crate::fast_hash::FastMap;
+use crate::text::matcher::{Direction, Matcher};
 use crate::text::{Token, TokenKind};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,12 +38,8 @@ pub struct Rule<L> {
     /// Where its anchor words sit in a match: the search is pinned there.
     side: Side,
     /// Compiled on the rule's first candidate review: most rules are rarely
-    /// needed, and compiling them all would cost more than a typical session.
-    regex: OnceLock<Option<Regex>>,
-    /// Pinned rules need no full regex: a one-way lazy DFA from the anchor
-    /// (forward from a first word, backward from a last word) finds the other
-    /// end, and builds several times faster.
-    pinned: OnceLock<Option<Pinned>>,
+    /// needed. Reads backward for rules pinned to their last word.
+    matcher: OnceLock<Option<Matcher>>,
 }
 
 /// Where a rule's anchor word sits in its matches.
@@ -62,47 +53,22 @@ enum Side {
     Anywhere,
 }
 
-/// A one-way lazy DFA and its scratch space.
-struct Pinned {
-    dfa: DFA,
-    cache: Mutex<Cache>,
-}
-
 impl<L> Rule<L> {
-    /// The whole-text regex of a rule that matches anywhere.
-    fn regex(&self) -> Option<&Regex> {
-        self.regex.get_or_init(|| Regex::new(&self.pattern).ok()).as_ref()
+    fn matcher(&self) -> Option<&Matcher> {
+        self.matcher.get_or_init(|| self.compile().ok()).as_ref()
     }
 
-    fn pinned(&self) -> Option<&Pinned> {
-        self.pinned
-            .get_or_init(|| {
-                let backward = self.side == Side::End;
-                let dfa = DFA::builder()
-                    .configure(DFA::config().match_kind(if backward { MatchKind::All } else { MatchKind::LeftmostFirst }))
-                    .syntax(syntax::Config::new().unicode(false).utf8(false))
-                    // A DFA reports no groups: compiling their capture states is wasted work.
-                    .thompson(thompson::Config::new().reverse(backward).utf8(false).which_captures(thompson::WhichCaptures::None))
-                    .build(&self.pattern)
-                    .ok()?;
-                let cache = Mutex::new(dfa.create_cache());
-                Some(Pinned { dfa, cache })
-            })
-            .as_ref()
+    fn compile(&self) -> Result<Matcher, crate::text::matcher::PatternError> {
+        Matcher::new(&self.pattern, if self.side == Side::End { Direction::Backward } else { Direction::Forward })
     }
 
     /// The match pinned at one end of `window` in `haystack`, as a byte span.
     fn find_pinned(&self, haystack: &[u8], window: std::ops::Range<usize>) -> Option<(usize, usize)> {
-        let pinned = self.pinned()?;
-        let mut cache = pinned.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // The range keeps the bytes around the window visible to `\b`.
-        let input = Input::new(haystack).range(window.clone()).anchored(Anchored::Yes);
+        let matcher = self.matcher()?;
         if self.side == Side::End {
-            let found = pinned.dfa.try_search_rev(&mut cache, &input).ok()??;
-            Some((found.offset(), window.end))
+            Some((matcher.match_back_from(haystack, window.clone())?, window.end))
         } else {
-            let found = pinned.dfa.try_search_fwd(&mut cache, &input).ok()??;
-            Some((window.start, found.offset()))
+            Some((window.start, matcher.match_from(haystack, window.clone())?))
         }
     }
 }
@@ -212,7 +178,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 }
             }
             book.also.push(also_ids);
-            book.rules.push(Rule { label, weight, flags: f, pattern, side, regex: OnceLock::new(), pinned: OnceLock::new() });
+            book.rules.push(Rule { label, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         }
         book
     }
@@ -262,10 +228,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
     pub fn check(&self) -> Vec<String> {
         let mut problems = self.problems.clone();
         for r in &self.rules {
-            if let Err(e) = Regex::new(&r.pattern) {
+            if let Err(e) = r.compile() {
                 problems.push(format!("bad pattern ({e}): {}", r.pattern));
-            } else if r.side != Side::Anywhere && r.pinned().is_none() {
-                problems.push(format!("pattern builds no one-way DFA: {}", r.pattern));
             }
         }
         problems
@@ -334,9 +298,9 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         for &i in &self.always {
             let Some(rule) = self.rules.get(i) else { continue };
             let source = if rule.flags.exact { text } else { lower };
-            let (Some(haystack), Some(regex)) = (source.as_bytes().get(chunk.clone()), rule.regex()) else { continue };
-            for found in regex.find_iter(haystack) {
-                keep(rule, chunk.start + found.start(), chunk.start + found.end());
+            let (Some(haystack), Some(matcher)) = (source.as_bytes().get(chunk.clone()), rule.matcher()) else { continue };
+            for (start, end) in matcher.find_iter(haystack) {
+                keep(rule, chunk.start + start, chunk.start + end);
             }
         }
         for (i, at) in self.candidates(chunk_tokens) {

@@ -139,7 +139,7 @@ pub fn check_rules(rules: &[LintRule]) -> Vec<String> {
             (None, false) => {}
             _ => problems.push(format!("{}: needs patterns or one check, not both", r.id)),
         }
-        for p in r.patterns.iter().filter(|p| p.regex.is_none()) {
+        for p in r.patterns.iter().filter(|p| p.matcher.is_none()) {
             problems.push(format!("{}: pattern does not compile: {}", r.id, p.source));
         }
         if r.unless.as_deref().is_some_and(|u| !CHECKS.contains(&u)) {

@@ -4,32 +4,30 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex::bytes::{Regex, RegexBuilder};
-
 use crate::taxonomy::Category;
+use crate::text::matcher::{Direction, Matcher};
 
 pub static PHRASES: LazyLock<PhraseBank> = LazyLock::new(|| PhraseBank::parse(include_str!("data/phrases.txt")));
 
-/// A regex over folded text (see `folded`), and the text it was written as.
+/// A pattern over folded text (see `folded`), and the text it was written as.
 #[derive(Debug)]
 pub struct Pattern {
     pub source: String,
-    pub regex: Option<Regex>,
+    pub matcher: Option<Matcher>,
 }
 
 impl Pattern {
     pub fn new(source: &str) -> Pattern {
-        let regex = RegexBuilder::new(source).unicode(false).size_limit(1 << 22).build().ok();
-        Pattern { source: source.to_string(), regex }
+        Pattern { source: source.to_string(), matcher: Matcher::new(source, Direction::Forward).ok() }
     }
 
     pub fn is_match(&self, folded: &str) -> bool {
-        self.regex.as_ref().is_some_and(|r| r.is_match(folded.as_bytes()))
+        self.matcher.as_ref().is_some_and(|m| m.is_match(folded.as_bytes()))
     }
 
     /// Every match as folded byte spans.
     pub fn spans(&self, folded: &str) -> Vec<(usize, usize)> {
-        self.regex.as_ref().map_or_else(Vec::new, |r| r.find_iter(folded.as_bytes()).map(|m| (m.start(), m.end())).collect())
+        self.matcher.as_ref().map_or_else(Vec::new, |m| m.find_iter(folded.as_bytes()))
     }
 }
 
@@ -137,7 +135,7 @@ impl PhraseBank {
             }
             patterns.extend(issue.details.iter().map(|(p, _)| (format!("issue {id} detail"), p)));
         }
-        for (what, p) in patterns.into_iter().filter(|(_, p)| p.regex.is_none()) {
+        for (what, p) in patterns.into_iter().filter(|(_, p)| p.matcher.is_none()) {
             problems.push(format!("{what}: pattern does not compile: {}", p.source));
         }
         for category in Category::ALL.into_iter().map(Some).chain([None]) {

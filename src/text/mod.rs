@@ -2,6 +2,7 @@
 //! spans, clause boundaries, negation scopes, and UTF-16 offsets for callers.
 
 mod language;
+pub mod matcher;
 mod offsets;
 mod tokens;
 

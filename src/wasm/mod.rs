@@ -7,9 +7,13 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod classify;
+#[cfg(feature = "feedback")]
 mod feedback;
+#[cfg(feature = "reply")]
 mod reply;
+#[cfg(feature = "report")]
 mod report;
+#[cfg(feature = "widget")]
 mod widget;
 
 fn serializer() -> serde_wasm_bindgen::Serializer {

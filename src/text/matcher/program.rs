@@ -1,0 +1,320 @@
+//! A pattern tree compiled to a small program for the search in `search.rs`:
+//! byte tests, jumps and splits (Thompson's construction, with split order
+//! carrying leftmost-first preference).
+
+use super::syntax::{ByteSet, Look, Node};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Inst {
+    Byte(u8),
+    /// A byte in `Program::sets[i]`.
+    Set(u32),
+    /// Try both: the first is preferred.
+    Split(u32, u32),
+    /// Try the branches of `Program::forks[i]` in order.
+    Fork(u32),
+    Jump(u32),
+    Look(Look),
+    Match,
+}
+
+/// Which way the program reads: forward from a match's start, or backward
+/// from its end (for rules pinned to their last word).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Forward,
+    Backward,
+}
+
+/// Compiled programs longer than this are refused, so one bad data line
+/// cannot use unbounded memory.
+const MAX_INSTS: usize = 1 << 20;
+
+/// One way out of a fork.
+#[derive(Clone, Copy, Debug)]
+pub struct Branch {
+    pub to: u32,
+    /// The bytes it can go on with (as `Program::first_bytes`): the search
+    /// follows it only when the next byte is one of them.
+    pub first: Option<ByteSet>,
+}
+
+/// The branches of an alternation.
+#[derive(Debug, Default)]
+pub struct Fork {
+    pub branches: Vec<Branch>,
+    /// For alternations of many words: the branches worth taking for each next
+    /// byte, so a search does not test them all.
+    pub routes: Option<Routes>,
+}
+
+/// Branch targets by next byte (256 slots, then one for the window's end).
+#[derive(Debug)]
+pub struct Routes {
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
+}
+
+impl Routes {
+    fn new(branches: &[Branch]) -> Routes {
+        let mut routes = Routes { offsets: vec![0], targets: Vec::new() };
+        for slot in 0..=256usize {
+            let byte = u8::try_from(slot).ok();
+            let open = branches.iter().filter(|b| b.first.is_none_or(|first| byte.is_some_and(|n| first.contains(n))));
+            routes.targets.extend(open.map(|b| b.to));
+            routes.offsets.push(routes.targets.len() as u32);
+        }
+        routes
+    }
+
+    /// Where to go when `next` is the byte to read (`None`: the window ends).
+    pub fn get(&self, next: Option<u8>) -> &[u32] {
+        let slot = next.map_or(256, usize::from);
+        match (self.offsets.get(slot), self.offsets.get(slot + 1)) {
+            (Some(&from), Some(&to)) => self.targets.get(from as usize..to as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// Alternations with at least this many branches get `Routes`.
+const ROUTED: usize = 6;
+
+#[derive(Debug)]
+pub struct Program {
+    pub insts: Vec<Inst>,
+    pub sets: Vec<ByteSet>,
+    pub forks: Vec<Fork>,
+    pub direction: Direction,
+    /// The bytes a match can start with (reading in `direction`), or `None`
+    /// when a match can be empty: lets a search skip ahead.
+    pub first_bytes: Option<ByteSet>,
+    /// Rare bytes of which every match holds at least one (digits for an
+    /// order number, `@` for an email), when there are such: a text without
+    /// any of them is not searched at all.
+    pub required: Option<ByteSet>,
+}
+
+pub fn compile(node: &Node, direction: Direction) -> Result<Program, &'static str> {
+    let mut c = Compiler { insts: Vec::new(), sets: Vec::new(), forks: Vec::new(), direction };
+    c.node(node)?;
+    c.push(Inst::Match)?;
+    let required = required(node).filter(|set| rarity(set) < RARE_ENOUGH);
+    let mut program = Program { insts: c.insts, sets: c.sets, forks: c.forks, direction, first_bytes: None, required };
+    program.first_bytes = first_bytes(&program, 0);
+    // Each branch's first bytes, now that every branch's continuation is compiled.
+    for f in 0..program.forks.len() {
+        for b in 0..program.forks.get(f).map_or(0, |fork| fork.branches.len()) {
+            let first = program.forks.get(f).and_then(|fork| fork.branches.get(b)).and_then(|branch| first_bytes(&program, branch.to));
+            if let Some(branch) = program.forks.get_mut(f).and_then(|fork| fork.branches.get_mut(b)) {
+                branch.first = first;
+            }
+        }
+        if let Some(fork) = program.forks.get_mut(f).filter(|fork| fork.branches.len() >= ROUTED) {
+            fork.routes = Some(Routes::new(&fork.branches));
+        }
+    }
+    Ok(program)
+}
+
+struct Compiler {
+    insts: Vec<Inst>,
+    sets: Vec<ByteSet>,
+    forks: Vec<Fork>,
+    direction: Direction,
+}
+
+impl Compiler {
+    fn push(&mut self, inst: Inst) -> Result<u32, &'static str> {
+        if self.insts.len() >= MAX_INSTS {
+            return Err("pattern compiles too large");
+        }
+        self.insts.push(inst);
+        Ok(self.insts.len() as u32 - 1)
+    }
+
+    fn next(&self) -> u32 {
+        self.insts.len() as u32
+    }
+
+    fn patch(&mut self, at: u32, inst: Inst) {
+        if let Some(slot) = self.insts.get_mut(at as usize) {
+            *slot = inst;
+        }
+    }
+
+    /// A split whose targets are patched in later.
+    fn hole(&mut self) -> Result<u32, &'static str> {
+        self.push(Inst::Split(0, 0))
+    }
+
+    fn node(&mut self, node: &Node) -> Result<(), &'static str> {
+        match node {
+            Node::Empty => {}
+            Node::Bytes(bytes) => {
+                let forward = self.direction == Direction::Forward;
+                let mut put = |b: &u8| self.push(Inst::Byte(*b)).map(drop);
+                if forward {
+                    bytes.iter().try_for_each(&mut put)?;
+                } else {
+                    bytes.iter().rev().try_for_each(&mut put)?;
+                }
+            }
+            Node::Set(set) => {
+                let i = match self.sets.iter().position(|s| s == set) {
+                    Some(i) => i,
+                    None => {
+                        self.sets.push(*set);
+                        self.sets.len() - 1
+                    }
+                };
+                self.push(Inst::Set(i as u32))?;
+            }
+            Node::Look(look) => {
+                self.push(Inst::Look(*look))?;
+            }
+            Node::Concat(items) => match self.direction {
+                Direction::Forward => items.iter().try_for_each(|n| self.node(n))?,
+                Direction::Backward => items.iter().rev().try_for_each(|n| self.node(n))?,
+            },
+            Node::Alt(branches) => {
+                // fork(b1 … bn), each branch but the last jumping to the end.
+                let fork = self.forks.len() as u32;
+                self.forks.push(Fork::default());
+                self.push(Inst::Fork(fork))?;
+                let (mut starts, mut jumps) = (Vec::new(), Vec::new());
+                for (k, branch) in branches.iter().enumerate() {
+                    starts.push(Branch { to: self.next(), first: None });
+                    self.node(branch)?;
+                    if k + 1 < branches.len() {
+                        jumps.push(self.push(Inst::Jump(0))?);
+                    }
+                }
+                let end = self.next();
+                for j in jumps {
+                    self.patch(j, Inst::Jump(end));
+                }
+                if let Some(slot) = self.forks.get_mut(fork as usize) {
+                    slot.branches = starts;
+                }
+            }
+            Node::Repeat { node, min, max, greedy } => self.repeat(node, *min, *max, *greedy)?,
+        }
+        Ok(())
+    }
+
+    fn split(&self, body: u32, exit: u32, greedy: bool) -> Inst {
+        if greedy {
+            Inst::Split(body, exit)
+        } else {
+            Inst::Split(exit, body)
+        }
+    }
+
+    fn repeat(&mut self, node: &Node, min: u32, max: Option<u32>, greedy: bool) -> Result<(), &'static str> {
+        for _ in 0..min {
+            self.node(node)?;
+        }
+        match max {
+            // x*: loop: split(body, exit); body; jump loop
+            None => {
+                let top = self.hole()?;
+                self.node(node)?;
+                self.push(Inst::Jump(top))?;
+                let exit = self.next();
+                self.patch(top, self.split(top + 1, exit, greedy));
+            }
+            // x{0,k}: k nested optionals, every one exiting to the end.
+            Some(max) => {
+                let mut holes = Vec::new();
+                for _ in min..max {
+                    holes.push(self.hole()?);
+                    self.node(node)?;
+                }
+                let exit = self.next();
+                for h in holes {
+                    self.patch(h, self.split(h + 1, exit, greedy));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The bytes the first consuming step from `pc` can accept, looking through
+/// jumps, splits and assertions; `None` if a match is reachable without consuming.
+fn first_bytes(program: &Program, pc: u32) -> Option<ByteSet> {
+    let mut set = ByteSet::EMPTY;
+    let mut seen = vec![false; program.insts.len()];
+    let mut stack = vec![pc];
+    while let Some(pc) = stack.pop() {
+        let Some(done) = seen.get_mut(pc as usize) else { continue };
+        if *done {
+            continue;
+        }
+        *done = true;
+        match program.insts.get(pc as usize)? {
+            Inst::Byte(b) => set.0[usize::from(b >> 6)] |= 1 << (b & 63),
+            Inst::Set(i) => {
+                let s = program.sets.get(*i as usize)?;
+                for (a, b) in set.0.iter_mut().zip(s.0) {
+                    *a |= b;
+                }
+            }
+            Inst::Split(a, b) => stack.extend([*b, *a]),
+            Inst::Fork(f) => stack.extend(program.forks.get(*f as usize)?.branches.iter().map(|b| b.to)),
+            Inst::Jump(to) => stack.push(*to),
+            Inst::Look(_) => stack.push(pc + 1),
+            Inst::Match => return None,
+        }
+    }
+    Some(set)
+}
+
+/// How common a byte is in review text, per 10,000 bytes (letters by English
+/// letter frequency; space; everything else rare).
+fn frequency(b: u8) -> u32 {
+    const LETTERS: [u32; 26] = [
+        650, 120, 220, 340, 1000, 180, 160, 490, 560, 10, 60, 320, 190, 540, 600, 150, 10, 480, 510, 730, 220, 80, 190,
+        10, 160, 10,
+    ];
+    match b {
+        b'a'..=b'z' => LETTERS.get(usize::from(b - b'a')).copied().unwrap_or(100),
+        b' ' => 1500,
+        b'\n' | b'.' | b',' => 150,
+        _ => 20,
+    }
+}
+
+fn rarity(set: &ByteSet) -> u32 {
+    (0..=255u8).filter(|&b| set.contains(b)).map(frequency).sum()
+}
+
+/// Prefilter only when a text would lack all the bytes often enough (5%).
+const RARE_ENOUGH: u32 = 500;
+
+/// A set of bytes every match of `node` holds one of, as rare as we can tell.
+fn required(node: &Node) -> Option<ByteSet> {
+    match node {
+        Node::Empty | Node::Look(_) => None,
+        Node::Bytes(bytes) => {
+            let b = bytes.iter().copied().min_by_key(|&b| frequency(b))?;
+            let mut set = ByteSet::EMPTY;
+            set.0[usize::from(b >> 6)] |= 1 << (b & 63);
+            Some(set)
+        }
+        Node::Set(set) => Some(*set),
+        Node::Repeat { node, min, .. } => if *min > 0 { required(node) } else { None },
+        Node::Concat(items) => items.iter().filter_map(required).min_by_key(rarity),
+        Node::Alt(branches) => {
+            let mut union = ByteSet::EMPTY;
+            for b in branches {
+                let set = required(b)?;
+                for (u, w) in union.0.iter_mut().zip(set.0) {
+                    *u |= w;
+                }
+            }
+            Some(union)
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The search: a Pike VM (Thompson simulation) over a compiled program. It
+//! keeps every live thread in one list per position, in order of preference,
+//! so time is linear in the text and memory in the program: no pattern or
+//! text makes it backtrack or blow up.
+
+use super::program::{Branch, Direction, Fork, Inst, Program};
+use super::syntax::{is_word_byte, Look};
+
+/// Threads at one position: a sparse set of program counters, each with
+/// where its match began, in order of preference.
+#[derive(Default)]
+struct Threads {
+    sparse: Vec<u32>,
+    dense: Vec<(u32, usize)>,
+}
+
+impl Threads {
+    fn reset(&mut self, size: usize) {
+        if self.sparse.len() < size {
+            self.sparse.resize(size, 0);
+        }
+        self.dense.clear();
+    }
+
+    fn contains(&self, pc: u32) -> bool {
+        self.sparse.get(pc as usize).is_some_and(|&i| self.dense.get(i as usize).is_some_and(|&(p, _)| p == pc))
+    }
+
+    fn insert(&mut self, pc: u32, start: usize) {
+        if let Some(slot) = self.sparse.get_mut(pc as usize) {
+            *slot = self.dense.len() as u32;
+            self.dense.push((pc, start));
+        }
+    }
+}
+
+/// Working memory for searches, reused from one to the next.
+#[derive(Default)]
+pub struct Scratch {
+    now: Threads,
+    next: Threads,
+    stack: Vec<u32>,
+}
+
+/// What to report when several matches share a start.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Prefer {
+    /// The one the pattern prefers (alternatives in order, greedy repeats): `regex`'s leftmost-first.
+    First,
+    /// The longest (reading backward: the one reaching furthest back).
+    Longest,
+}
+
+fn holds(look: Look, hay: &[u8], at: usize) -> bool {
+    let before = at.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(|&b| is_word_byte(b));
+    let after = hay.get(at).is_some_and(|&b| is_word_byte(b));
+    match look {
+        Look::WordBoundary => before != after,
+        Look::NotWordBoundary => before == after,
+        Look::Start => at == 0,
+        Look::End => at == hay.len(),
+    }
+}
+
+impl Program {
+    /// Adds the thread at `pc` and everything reachable from it without
+    /// reading a byte, in order of preference. `next` is the byte the threads
+    /// will read (`None` at the window's end): threads that cannot read it are
+    /// never added, and fork branches that cannot start with it are not taken.
+    #[allow(clippy::too_many_arguments)]
+    fn add(&self, list: &mut Threads, stack: &mut Vec<u32>, pc: u32, start: usize, hay: &[u8], at: usize, next: Option<u8>) {
+        stack.clear();
+        stack.push(pc);
+        while let Some(pc) = stack.pop() {
+            if list.contains(pc) {
+                continue;
+            }
+            match self.insts.get(pc as usize) {
+                Some(Inst::Byte(_) | Inst::Set(_)) if !next.is_some_and(|b| self.accepts(pc, b)) => continue,
+                Some(Inst::Jump(to)) => stack.push(*to),
+                Some(Inst::Split(a, b)) => stack.extend([*b, *a]),
+                Some(Inst::Fork(f)) => match self.forks.get(*f as usize) {
+                    Some(Fork { routes: Some(routes), .. }) => stack.extend(routes.get(next).iter().rev()),
+                    Some(fork) => {
+                        let open = |b: &&Branch| b.first.is_none_or(|first| next.is_some_and(|n| first.contains(n)));
+                        stack.extend(fork.branches.iter().rev().filter(open).map(|b| b.to));
+                    }
+                    None => {}
+                },
+                Some(Inst::Look(look)) if holds(*look, hay, at) => stack.push(pc + 1),
+                _ => {}
+            }
+            list.insert(pc, start);
+        }
+    }
+
+    fn accepts(&self, pc: u32, byte: u8) -> bool {
+        match self.insts.get(pc as usize) {
+            Some(Inst::Byte(b)) => *b == byte,
+            Some(Inst::Set(i)) => self.sets.get(*i as usize).is_some_and(|s| s.contains(byte)),
+            _ => false,
+        }
+    }
+
+    /// A match in `hay[window]` as a byte span. `anchored`: it must start at
+    /// the window's start (reading forward) or end at its end (backward);
+    /// otherwise the leftmost match is found. Bytes outside the window are
+    /// still seen by `\b`, `^` and `$`.
+    pub fn search(
+        &self,
+        scratch: &mut Scratch,
+        hay: &[u8],
+        window: std::ops::Range<usize>,
+        anchored: bool,
+        prefer: Prefer,
+    ) -> Option<(usize, usize)> {
+        let (lo, hi) = (window.start.min(hay.len()), window.end.min(hay.len()));
+        if lo > hi {
+            return None;
+        }
+        if let (Some(required), false) = (&self.required, anchored) {
+            if !hay.get(lo..hi).is_some_and(|w| w.iter().any(|&b| required.contains(b))) {
+                return None;
+            }
+        }
+        let forward = self.direction == Direction::Forward;
+        let Scratch { now, next, stack } = scratch;
+        now.reset(self.insts.len());
+        next.reset(self.insts.len());
+        let mut found: Option<(usize, usize)> = None;
+        let mut at = if forward { lo } else { hi };
+        // The byte read from a position, if the window has one.
+        let read = |at: usize| -> Option<u8> {
+            if forward {
+                (at < hi).then(|| hay.get(at).copied()).flatten()
+            } else {
+                (at > lo).then(|| hay.get(at - 1).copied()).flatten()
+            }
+        };
+        loop {
+            if found.is_none() && (!anchored || at == if forward { lo } else { hi }) {
+                if now.dense.is_empty() && !anchored {
+                    // Nothing under way: skip to where a match could begin.
+                    if let (Some(first), true) = (&self.first_bytes, forward) {
+                        match hay.get(at..hi).and_then(|rest| rest.iter().position(|&b| first.contains(b))) {
+                            Some(skip) => at += skip,
+                            None => return None,
+                        }
+                    }
+                }
+                self.add(now, stack, 0, at, hay, at, read(at));
+            }
+            if now.dense.is_empty() {
+                break;
+            }
+            let byte = read(at);
+            let to = if forward { at + 1 } else { at.wrapping_sub(1) };
+            let after = if byte.is_some() { read(to) } else { None };
+            next.dense.clear();
+            for k in 0..now.dense.len() {
+                let Some(&(pc, start)) = now.dense.get(k) else { break };
+                match self.insts.get(pc as usize) {
+                    Some(Inst::Match) => {
+                        found = Some(if forward { (start, at) } else { (at, start) });
+                        if prefer == Prefer::First {
+                            // Threads after this one are less preferred: drop them.
+                            break;
+                        }
+                    }
+                    Some(Inst::Byte(_) | Inst::Set(_)) => {
+                        if byte.is_some_and(|b| self.accepts(pc, b)) {
+                            self.add(next, stack, pc + 1, start, hay, to, after);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if byte.is_none() {
+                // The window is read to its end.
+                break;
+            }
+            std::mem::swap(now, next);
+            at = to;
+        }
+        found
+    }
+}

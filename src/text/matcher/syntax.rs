@@ -1,0 +1,353 @@
+//! Reads the pattern language of our data files into a tree.
+//!
+//! The language is the byte-oriented subset of the `regex` crate's syntax that
+//! the rule and phrase files are written in (run as `(?-u)`: ASCII classes,
+//! `.` is any byte but a newline): literals, `.`, classes with ranges and
+//! negation, `\d \w \s` and their negations, `\b \B ^ $ \A \z`, groups
+//! `( )` and `(?: )`, alternation, and the quantifiers `? * + {n} {n,} {n,m}`,
+//! greedy or lazy. Anything else is refused with the place it occurs, so a
+//! rule we cannot run is found when the data is loaded, not skipped quietly.
+
+/// A set of bytes, one bit each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ByteSet(pub [u64; 4]);
+
+impl ByteSet {
+    pub const EMPTY: ByteSet = ByteSet([0; 4]);
+
+    pub fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
+    fn insert_range(&mut self, from: u8, to: u8) {
+        for b in from..=to {
+            self.insert(b);
+        }
+    }
+
+    fn union(&mut self, other: &ByteSet) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+    }
+
+    fn negated(&self) -> ByteSet {
+        ByteSet(self.0.map(|w| !w))
+    }
+
+    fn of(ranges: &[(u8, u8)]) -> ByteSet {
+        let mut set = ByteSet::EMPTY;
+        for &(a, b) in ranges {
+            set.insert_range(a, b);
+        }
+        set
+    }
+}
+
+/// ASCII `\w`: what `\b` counts as a word byte.
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Zero-width assertions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Look {
+    /// `\b`: a word byte on one side only.
+    WordBoundary,
+    /// `\B`.
+    NotWordBoundary,
+    /// `^`, `\A`: the start of the text searched.
+    Start,
+    /// `$`, `\z`: its end.
+    End,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    Empty,
+    /// Bytes in a row: one character (a multi-byte one stays whole under a quantifier).
+    Bytes(Vec<u8>),
+    Set(ByteSet),
+    Look(Look),
+    Repeat { node: Box<Node>, min: u32, max: Option<u32>, greedy: bool },
+    Concat(Vec<Node>),
+    /// Alternatives in order of preference (leftmost-first).
+    Alt(Vec<Node>),
+}
+
+/// Why a pattern cannot be read, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub at: usize,
+    pub what: &'static str,
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.what, self.at)
+    }
+}
+
+/// Counted repetitions beyond this are refused: each copy is compiled out.
+const MAX_REPEAT: u32 = 1000;
+/// Groups nested deeper than this are refused (the reader recurses).
+const MAX_DEPTH: usize = 100;
+
+pub fn parse(pattern: &str) -> Result<Node, SyntaxError> {
+    let mut p = Parser { chars: pattern.char_indices().collect(), i: 0, len: pattern.len(), depth: 0 };
+    let node = p.alternation()?;
+    match p.peek() {
+        None => Ok(node),
+        Some(_) => Err(p.error("unopened `)`")),
+    }
+}
+
+struct Parser {
+    chars: Vec<(usize, char)>,
+    i: usize,
+    len: usize,
+    depth: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.i).map(|&(_, c)| c)
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.i + ahead).map(|&(_, c)| c)
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek();
+        self.i += usize::from(c.is_some());
+        c
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        let ok = self.peek() == Some(c);
+        self.i += usize::from(ok);
+        ok
+    }
+
+    fn eat_str(&mut self, s: &str) -> bool {
+        let n = s.chars().count();
+        let ok = s.chars().enumerate().all(|(k, c)| self.peek_at(k) == Some(c));
+        if ok {
+            self.i += n;
+        }
+        ok
+    }
+
+    fn error(&self, what: &'static str) -> SyntaxError {
+        SyntaxError { at: self.chars.get(self.i).map_or(self.len, |&(at, _)| at), what }
+    }
+
+    fn alternation(&mut self) -> Result<Node, SyntaxError> {
+        let mut branches = vec![self.concat()?];
+        while self.eat('|') {
+            branches.push(self.concat()?);
+        }
+        Ok(if branches.len() == 1 { branches.pop().unwrap_or(Node::Empty) } else { Node::Alt(branches) })
+    }
+
+    fn concat(&mut self) -> Result<Node, SyntaxError> {
+        let mut items = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == '|' || c == ')' {
+                break;
+            }
+            let atom = self.atom()?;
+            let item = self.quantified(atom)?;
+            items.push(item);
+        }
+        Ok(match items.len() {
+            0 => Node::Empty,
+            1 => items.pop().unwrap_or(Node::Empty),
+            _ => Node::Concat(items),
+        })
+    }
+
+    fn atom(&mut self) -> Result<Node, SyntaxError> {
+        let Some(c) = self.next() else { return Err(self.error("pattern ends early")) };
+        Ok(match c {
+            '(' => self.group()?,
+            '[' => Node::Set(self.class()?),
+            '.' => Node::Set(ByteSet::of(&[(b'\n', b'\n')]).negated()),
+            '^' => Node::Look(Look::Start),
+            '$' => Node::Look(Look::End),
+            '\\' => self.escape()?,
+            '?' | '*' | '+' => return Err(self.error("quantifier with nothing to repeat")),
+            '{' if self.peek().is_some_and(|c| c.is_ascii_digit() || c == ',') => {
+                return Err(self.error("quantifier with nothing to repeat"))
+            }
+            c => {
+                let mut buf = [0; 4];
+                Node::Bytes(c.encode_utf8(&mut buf).as_bytes().to_vec())
+            }
+        })
+    }
+
+    fn group(&mut self) -> Result<Node, SyntaxError> {
+        if self.eat_str("?-u)") {
+            // Byte mode is the only mode: the flag changes nothing.
+            return Ok(Node::Empty);
+        }
+        if self.peek() == Some('?') && !self.eat_str("?:") {
+            return Err(self.error("unsupported group flag (only `(?:` and `(?-u)`)"));
+        }
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error("groups nested too deep"));
+        }
+        let inner = self.alternation()?;
+        self.depth -= 1;
+        if !self.eat(')') {
+            return Err(self.error("unclosed `(`"));
+        }
+        Ok(inner)
+    }
+
+    /// The atom with its quantifier, if one follows (one only: `a**` is refused).
+    fn quantified(&mut self, atom: Node) -> Result<Node, SyntaxError> {
+        let (min, max) = match self.peek() {
+            Some('?') => (0, Some(1)),
+            Some('*') => (0, None),
+            Some('+') => (1, None),
+            Some('{') if self.peek_at(1).is_some_and(|c| c.is_ascii_digit() || c == ',') => {
+                self.next();
+                let (min, max) = self.counted()?;
+                return self.repeat(atom, min, max);
+            }
+            _ => return Ok(atom),
+        };
+        self.next();
+        self.repeat(atom, min, max)
+    }
+
+    fn repeat(&mut self, atom: Node, min: u32, max: Option<u32>) -> Result<Node, SyntaxError> {
+        if matches!(atom, Node::Look(_)) {
+            return Err(self.error("quantifier on an assertion"));
+        }
+        let greedy = !self.eat('?');
+        Ok(Node::Repeat { node: Box::new(atom), min, max, greedy })
+    }
+
+    /// `{n}`, `{n,}`, `{n,m}` after the `{`; leaves the reader after the `}`.
+    fn counted(&mut self) -> Result<(u32, Option<u32>), SyntaxError> {
+        let min = self.number()?.unwrap_or(0);
+        let max = if self.eat(',') { self.number()? } else { Some(min) };
+        if !self.eat('}') {
+            return Err(self.error("unclosed `{`"));
+        }
+        if max.is_some_and(|m| m < min) {
+            return Err(self.error("repetition range with min above max"));
+        }
+        if min.max(max.unwrap_or(0)) > MAX_REPEAT {
+            return Err(self.error("repetition count too large"));
+        }
+        Ok((min, max))
+    }
+
+    fn number(&mut self) -> Result<Option<u32>, SyntaxError> {
+        let mut n: Option<u32> = None;
+        while let Some(d) = self.peek().and_then(|c| c.to_digit(10)) {
+            self.next();
+            n = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(d));
+        }
+        Ok(n)
+    }
+
+    fn escape(&mut self) -> Result<Node, SyntaxError> {
+        let Some(c) = self.next() else { return Err(self.error("pattern ends in `\\`")) };
+        Ok(match c {
+            'b' => Node::Look(Look::WordBoundary),
+            'B' => Node::Look(Look::NotWordBoundary),
+            'A' => Node::Look(Look::Start),
+            'z' => Node::Look(Look::End),
+            _ => match self.escaped_set(c) {
+                Some(set) => Node::Set(set),
+                None => Node::Bytes(vec![self.escaped_byte(c)?]),
+            },
+        })
+    }
+
+    /// `\d \w \s` and their negations.
+    fn escaped_set(&self, c: char) -> Option<ByteSet> {
+        let digit = ByteSet::of(&[(b'0', b'9')]);
+        let word = ByteSet::of(&[(b'0', b'9'), (b'a', b'z'), (b'A', b'Z'), (b'_', b'_')]);
+        let space = ByteSet::of(&[(b'\t', b'\r'), (b' ', b' ')]);
+        Some(match c {
+            'd' => digit,
+            'D' => digit.negated(),
+            'w' => word,
+            'W' => word.negated(),
+            's' => space,
+            'S' => space.negated(),
+            _ => return None,
+        })
+    }
+
+    /// A one-byte escape: punctuation stands for itself; `\n \t \r \f \v`.
+    fn escaped_byte(&self, c: char) -> Result<u8, SyntaxError> {
+        Ok(match c {
+            'n' => b'\n',
+            't' => b'\t',
+            'r' => b'\r',
+            'f' => b'\x0c',
+            'v' => b'\x0b',
+            c if c.is_ascii_punctuation() || c == ' ' => c as u8,
+            _ => return Err(self.error("unsupported escape")),
+        })
+    }
+
+    /// A class after its `[`; leaves the reader after the `]`.
+    fn class(&mut self) -> Result<ByteSet, SyntaxError> {
+        let negate = self.eat('^');
+        let mut set = ByteSet::EMPTY;
+        let mut first = true;
+        loop {
+            let Some(c) = self.next() else { return Err(self.error("unclosed `[`")) };
+            if c == ']' && !first {
+                break;
+            }
+            first = false;
+            let from = match c {
+                '\\' => {
+                    let Some(e) = self.next() else { return Err(self.error("unclosed `[`")) };
+                    if let Some(s) = self.escaped_set(e) {
+                        set.union(&s);
+                        continue;
+                    }
+                    self.escaped_byte(e)?
+                }
+                '[' => return Err(self.error("nested classes are not supported")),
+                c if c.is_ascii() => c as u8,
+                _ => return Err(self.error("non-ASCII character in a class")),
+            };
+            // A range, unless the `-` ends the class.
+            if self.peek() == Some('-') && self.peek_at(1).is_some_and(|c| c != ']') {
+                self.next();
+                let to = match self.next() {
+                    Some('\\') => {
+                        let e = self.next().ok_or_else(|| self.error("unclosed `[`"))?;
+                        self.escaped_byte(e)?
+                    }
+                    Some(c) if c.is_ascii() => c as u8,
+                    _ => return Err(self.error("bad class range")),
+                };
+                if to < from {
+                    return Err(self.error("class range out of order"));
+                }
+                set.insert_range(from, to);
+            } else {
+                set.insert(from);
+            }
+        }
+        Ok(if negate { set.negated() } else { set })
+    }
+}
