@@ -9,6 +9,7 @@
 //! automata and adds hundreds of kilobytes of code. `tests/matcher.rs` checks
 //! it finds exactly what the `regex` crate finds, on every pattern we ship.
 
+mod dfa;
 mod program;
 mod search;
 mod syntax;
@@ -23,6 +24,8 @@ use search::{Prefer, Scratch};
 #[derive(Debug)]
 pub struct Matcher {
     program: Program,
+    /// Pinned searches, memoised.
+    dfa: dfa::Dfa,
 }
 
 /// A pattern that cannot be read or run, with the reason.
@@ -45,7 +48,7 @@ impl Matcher {
     pub fn new(pattern: &str, direction: Direction) -> Result<Matcher, PatternError> {
         let tree = syntax::parse(pattern).map_err(|e| PatternError(e.to_string()))?;
         let program = compile(&tree, direction).map_err(|e| PatternError(e.to_string()))?;
-        Ok(Matcher { program })
+        Ok(Matcher { program, dfa: dfa::Dfa::new() })
     }
 
     fn search(&self, hay: &[u8], window: std::ops::Range<usize>, anchored: bool, prefer: Prefer) -> Option<(usize, usize)> {
@@ -59,12 +62,12 @@ impl Matcher {
     /// as `regex` would report it (leftmost-first). Bytes outside the window
     /// are seen only by `\b`, `^` and `$`.
     pub fn match_from(&self, hay: &[u8], window: std::ops::Range<usize>) -> Option<usize> {
-        self.search(hay, window, true, Prefer::First).map(|(_, end)| end)
+        self.dfa.search(&self.program, hay, window, Prefer::First).map(|(_, end)| end)
     }
 
     /// Reading backward: the furthest-back start of a match that ends at `window.end`.
     pub fn match_back_from(&self, hay: &[u8], window: std::ops::Range<usize>) -> Option<usize> {
-        self.search(hay, window, true, Prefer::Longest).map(|(start, _)| start)
+        self.dfa.search(&self.program, hay, window, Prefer::Longest).map(|(start, _)| start)
     }
 
     /// Every match, left to right and not overlapping, as `regex`'s `find_iter`.

@@ -93,6 +93,47 @@ pub struct Program {
     /// order number, `@` for an email), when there are such: a text without
     /// any of them is not searched at all.
     pub required: Option<ByteSet>,
+    /// Bytes no instruction tells apart share a class (word bytes and others
+    /// never do): the lazy DFA keeps one move per class, not per byte.
+    classes: [u8; 256],
+    class_count: usize,
+}
+
+impl Program {
+    pub fn class_of(&self, byte: u8) -> u8 {
+        self.classes[usize::from(byte)]
+    }
+
+    pub fn class_count(&self) -> usize {
+        self.class_count
+    }
+}
+
+/// Byte classes: bytes alike for every byte test of the program and for `\b`.
+fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
+    let mut literal = ByteSet::EMPTY;
+    for inst in insts {
+        if let Inst::Byte(b) = inst {
+            literal.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+    let signature = |b: u8| -> Vec<bool> {
+        let mut sig = vec![super::syntax::is_word_byte(b)];
+        // A byte that some instruction names on its own is its own class.
+        sig.push(literal.contains(b));
+        if literal.contains(b) {
+            sig.extend((0..=255u8).map(|x| x == b));
+        }
+        sig.extend(sets.iter().map(|s| s.contains(b)));
+        sig
+    };
+    let mut seen: crate::fast_hash::FastMap<Vec<bool>, u8> = Default::default();
+    let mut classes = [0u8; 256];
+    for b in 0..=255u8 {
+        let next = seen.len() as u8;
+        classes[usize::from(b)] = *seen.entry(signature(b)).or_insert(next);
+    }
+    (classes, seen.len())
 }
 
 pub fn compile(node: &Node, direction: Direction) -> Result<Program, &'static str> {
@@ -100,7 +141,9 @@ pub fn compile(node: &Node, direction: Direction) -> Result<Program, &'static st
     c.node(node)?;
     c.push(Inst::Match)?;
     let required = required(node).filter(|set| rarity(set) < RARE_ENOUGH);
-    let mut program = Program { insts: c.insts, sets: c.sets, forks: c.forks, direction, first_bytes: None, required };
+    let (classes, class_count) = byte_classes(&c.insts, &c.sets);
+    let mut program =
+        Program { insts: c.insts, sets: c.sets, forks: c.forks, direction, first_bytes: None, required, classes, class_count };
     program.first_bytes = first_bytes(&program, 0);
     // Each branch's first bytes, now that every branch's continuation is compiled.
     for f in 0..program.forks.len() {

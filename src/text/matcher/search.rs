@@ -51,14 +51,32 @@ pub enum Prefer {
     Longest,
 }
 
-fn holds(look: Look, hay: &[u8], at: usize) -> bool {
-    let before = at.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(|&b| is_word_byte(b));
-    let after = hay.get(at).is_some_and(|&b| is_word_byte(b));
-    match look {
-        Look::WordBoundary => before != after,
-        Look::NotWordBoundary => before == after,
-        Look::Start => at == 0,
-        Look::End => at == hay.len(),
+/// What the assertions see at one position of the text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Context {
+    pub word_before: bool,
+    pub word_after: bool,
+    pub at_start: bool,
+    pub at_end: bool,
+}
+
+impl Context {
+    pub fn at(hay: &[u8], at: usize) -> Context {
+        Context {
+            word_before: at.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(|&b| is_word_byte(b)),
+            word_after: hay.get(at).is_some_and(|&b| is_word_byte(b)),
+            at_start: at == 0,
+            at_end: at == hay.len(),
+        }
+    }
+
+    fn holds(&self, look: Look) -> bool {
+        match look {
+            Look::WordBoundary => self.word_before != self.word_after,
+            Look::NotWordBoundary => self.word_before == self.word_after,
+            Look::Start => self.at_start,
+            Look::End => self.at_end,
+        }
     }
 }
 
@@ -68,7 +86,7 @@ impl Program {
     /// will read (`None` at the window's end): threads that cannot read it are
     /// never added, and fork branches that cannot start with it are not taken.
     #[allow(clippy::too_many_arguments)]
-    fn add(&self, list: &mut Threads, stack: &mut Vec<u32>, pc: u32, start: usize, hay: &[u8], at: usize, next: Option<u8>) {
+    fn add(&self, list: &mut Threads, stack: &mut Vec<u32>, pc: u32, start: usize, context: Context, next: Option<u8>) {
         stack.clear();
         stack.push(pc);
         while let Some(pc) = stack.pop() {
@@ -87,11 +105,26 @@ impl Program {
                     }
                     None => {}
                 },
-                Some(Inst::Look(look)) if holds(*look, hay, at) => stack.push(pc + 1),
+                Some(Inst::Look(look)) if context.holds(*look) => stack.push(pc + 1),
                 _ => {}
             }
             list.insert(pc, start);
         }
+    }
+
+    /// Every thread reachable from `pending` (in order) that reads `next`,
+    /// and the matches among them, in order of preference.
+    pub fn closure(&self, scratch: &mut Scratch, pending: &[u32], context: Context, next: Option<u8>) -> Vec<u32> {
+        let Scratch { now, stack, .. } = scratch;
+        now.reset(self.insts.len());
+        for &pc in pending {
+            self.add(now, stack, pc, 0, context, next);
+        }
+        now.dense
+            .iter()
+            .map(|&(pc, _)| pc)
+            .filter(|&pc| matches!(self.insts.get(pc as usize), Some(Inst::Match | Inst::Byte(_) | Inst::Set(_))))
+            .collect()
     }
 
     fn accepts(&self, pc: u32, byte: u8) -> bool {
@@ -148,7 +181,7 @@ impl Program {
                         }
                     }
                 }
-                self.add(now, stack, 0, at, hay, at, read(at));
+                self.add(now, stack, 0, at, Context::at(hay, at), read(at));
             }
             if now.dense.is_empty() {
                 break;
@@ -157,6 +190,7 @@ impl Program {
             let to = if forward { at + 1 } else { at.wrapping_sub(1) };
             let after = if byte.is_some() { read(to) } else { None };
             next.dense.clear();
+            let context = Context::at(hay, to);
             for k in 0..now.dense.len() {
                 let Some(&(pc, start)) = now.dense.get(k) else { break };
                 match self.insts.get(pc as usize) {
@@ -169,7 +203,7 @@ impl Program {
                     }
                     Some(Inst::Byte(_) | Inst::Set(_)) => {
                         if byte.is_some_and(|b| self.accepts(pc, b)) {
-                            self.add(next, stack, pc + 1, start, hay, to, after);
+                            self.add(next, stack, pc + 1, start, context, after);
                         }
                     }
                     _ => {}

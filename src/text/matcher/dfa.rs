@@ -1,0 +1,186 @@
+//! Pinned searches as a lazily built DFA: the Pike VM's thread lists,
+//! remembered. A state is the ordered list of program counters still to be
+//! followed plus what the assertions need from the byte before; its move on
+//! a byte is worked out once, by the Pike VM's own closure, and then looked
+//! up, so a rule's thousandth search costs a table lookup per byte.
+//!
+//! Only anchored searches use it (a rule pinned to its anchor word); the few
+//! whole-text searches run the Pike VM directly.
+
+use std::sync::Mutex;
+
+use super::program::{Direction, Inst, Program};
+use super::search::{Context, Prefer, Scratch};
+use super::syntax::is_word_byte;
+use crate::fast_hash::FastMap;
+
+/// A state's id; the dead state (nothing left to follow) is 0.
+type StateId = u32;
+const DEAD: StateId = 0;
+/// Set on a move when the state matched before reading the byte.
+const MATCHED: u32 = 1 << 31;
+const UNKNOWN: u32 = u32::MAX;
+/// A rule whose DFA would outgrow this many states searches with the Pike VM
+/// instead (the cache is emptied for the next search).
+const MAX_STATES: usize = 2000;
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    pending: Vec<u32>,
+    /// Whether the byte already read next to the position is a word byte.
+    word_behind: bool,
+    /// Whether the position is the text's edge where the search began (`^`
+    /// reading forward from 0, `$` reading backward from the end).
+    at_edge: bool,
+}
+
+#[derive(Default)]
+struct Cache {
+    keys: Vec<Key>,
+    ids: FastMap<Key, StateId>,
+    /// `keys.len() × classes` moves: the next state, `MATCHED` or'ed in.
+    moves: Vec<u32>,
+    scratch: Scratch,
+}
+
+pub struct Dfa {
+    cache: Mutex<Cache>,
+}
+
+impl std::fmt::Debug for Dfa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Dfa")
+    }
+}
+
+impl Dfa {
+    pub fn new() -> Dfa {
+        Dfa { cache: Mutex::new(Cache::default()) }
+    }
+
+    /// As `Program::search` anchored: the end of the match from
+    /// `window.start` (forward) or the start of the match up to `window.end`
+    /// (backward), as a byte span.
+    pub fn search(&self, program: &Program, hay: &[u8], window: std::ops::Range<usize>, prefer: Prefer) -> Option<(usize, usize)> {
+        let (lo, hi) = (window.start.min(hay.len()), window.end.min(hay.len()));
+        if lo > hi {
+            return None;
+        }
+        let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cache.keys.len() >= MAX_STATES {
+            *cache = Cache::default();
+        }
+        let cache = &mut *cache;
+        let forward = program.direction == Direction::Forward;
+        let byte_behind = if forward { lo.checked_sub(1).and_then(|i| hay.get(i)) } else { hay.get(hi) };
+        let start = Key {
+            pending: vec![0],
+            word_behind: byte_behind.is_some_and(|&b| is_word_byte(b)),
+            at_edge: if forward { lo == 0 } else { hi == hay.len() },
+        };
+        let Some(mut state) = cache.state(program, start) else {
+            return program.search(&mut cache.scratch, hay, lo..hi, true, prefer);
+        };
+        let mut found = None;
+        let mut at = if forward { lo } else { hi };
+        while state != DEAD {
+            let byte = if forward { (at < hi).then(|| hay.get(at)) } else { (at > lo).then(|| hay.get(at - 1)) };
+            let Some(&byte) = byte.flatten() else { break };
+            let Some(next) = cache.step(program, state, byte, prefer) else {
+                return program.search(&mut cache.scratch, hay, lo..hi, true, prefer);
+            };
+            if next & MATCHED != 0 {
+                found = Some(at);
+            }
+            state = next & !MATCHED;
+            at = if forward { at + 1 } else { at - 1 };
+        }
+        // The window's end: its last position may still match (before `$`, `\b`).
+        if state != DEAD && cache.matches_at_end(program, state, Context::at(hay, at), prefer) {
+            found = Some(at);
+        }
+        found.map(|at| if forward { (lo, at) } else { (at, hi) })
+    }
+}
+
+impl Cache {
+    fn state(&mut self, program: &Program, key: Key) -> Option<StateId> {
+        if self.keys.is_empty() {
+            // The dead state: id 0.
+            self.keys.push(Key { pending: Vec::new(), word_behind: false, at_edge: false });
+            self.moves.resize(program.class_count(), DEAD);
+        }
+        if key.pending.is_empty() {
+            return Some(DEAD);
+        }
+        if let Some(&id) = self.ids.get(&key) {
+            return Some(id);
+        }
+        if self.keys.len() >= MAX_STATES {
+            return None;
+        }
+        let id = self.keys.len() as StateId;
+        self.ids.insert(key.clone(), id);
+        self.keys.push(key);
+        self.moves.resize(self.keys.len() * program.class_count(), UNKNOWN);
+        Some(id)
+    }
+
+    /// The move from `state` on `byte`, worked out on first use.
+    fn step(&mut self, program: &Program, state: StateId, byte: u8, prefer: Prefer) -> Option<u32> {
+        let slot = state as usize * program.class_count() + usize::from(program.class_of(byte));
+        match self.moves.get(slot) {
+            Some(&m) if m != UNKNOWN => return Some(m),
+            None => return None,
+            _ => {}
+        }
+        let key = self.keys.get(state as usize)?;
+        let context = match program.direction {
+            Direction::Forward => Context {
+                word_before: key.word_behind,
+                word_after: is_word_byte(byte),
+                at_start: key.at_edge,
+                at_end: false,
+            },
+            Direction::Backward => Context {
+                word_before: is_word_byte(byte),
+                word_after: key.word_behind,
+                at_start: false,
+                at_end: key.at_edge,
+            },
+        };
+        let (threads, matched) = self.close(program, state, context, Some(byte), prefer)?;
+        let next = Key { pending: threads.iter().map(|pc| pc + 1).collect(), word_behind: is_word_byte(byte), at_edge: false };
+        let next = self.state(program, next)?;
+        let m = next | if matched { MATCHED } else { 0 };
+        if let Some(slot) = self.moves.get_mut(slot) {
+            *slot = m;
+        }
+        Some(m)
+    }
+
+    fn matches_at_end(&mut self, program: &Program, state: StateId, context: Context, prefer: Prefer) -> bool {
+        self.close(program, state, context, None, prefer).is_some_and(|(_, matched)| matched)
+    }
+
+    /// The threads of `state` that read `next`, in order, and whether a
+    /// match comes first (for `Prefer::First`, threads after it are dropped).
+    fn close(&mut self, program: &Program, state: StateId, context: Context, next: Option<u8>, prefer: Prefer) -> Option<(Vec<u32>, bool)> {
+        let pending = self.keys.get(state as usize)?.pending.clone();
+        let list = program.closure(&mut self.scratch, &pending, context, next);
+        let (mut threads, mut matched) = (Vec::new(), false);
+        for pc in list {
+            match program.insts.get(pc as usize) {
+                Some(Inst::Match) => {
+                    matched = true;
+                    if prefer == Prefer::First {
+                        break;
+                    }
+                }
+                Some(Inst::Byte(_) | Inst::Set(_)) => threads.push(pc),
+                _ => {}
+            }
+        }
+        Some((threads, matched))
+    }
+}
