@@ -329,8 +329,17 @@ fn frequency(b: u8) -> u32 {
     }
 }
 
+/// How common a set's bytes are together, counted no further than what
+/// already rules a prefilter out (sets of a hundred bytes are common).
 fn rarity(set: &ByteSet) -> u32 {
-    (0..=255u8).filter(|&b| set.contains(b)).map(frequency).sum()
+    let mut sum = 0;
+    for b in (0..=255u8).filter(|&b| set.contains(b)) {
+        sum += frequency(b);
+        if sum >= RARE_ENOUGH {
+            break;
+        }
+    }
+    sum
 }
 
 /// Prefilter only when a text would lack all the bytes often enough (5%).
