@@ -25,7 +25,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { parseRecords } from '../../js/lib/records.js';
-import { REVIEW_URL, ROOT, startWorker } from '../worker/helpers.mjs';
+import { REVIEW_URL, ROOT, descendants, startWorker } from '../worker/helpers.mjs';
 
 const require = createRequire(new URL('../../js/package.json', import.meta.url));
 const autocannon = require('autocannon');
@@ -52,25 +52,10 @@ const reviews = parseRecords(readFileSync(new URL('../../../shared/data/womens_c
   .map((r) => r.review);
 const lengths = reviews.map((r) => r.text.length).sort((a, b) => a - b);
 
-/** The workerd processes below this one, read from /proc (miniflare starts one). */
-function workerdPids() {
-  const found = [];
-  const walk = (pid) => {
-    for (const task of safeList(`/proc/${pid}/task`)) {
-      for (const child of safeRead(`/proc/${pid}/task/${task}/children`).split(' ').filter(Boolean)) {
-        if (safeRead(`/proc/${child}/comm`).trim().startsWith('workerd')) found.push(Number(child));
-        walk(child);
-      }
-    }
-  };
-  walk(process.pid);
-  return found;
-}
+/** The workerd processes below this one (miniflare starts one). */
+const workerdPids = () => descendants(process.pid).filter((pid) => safeRead(`/proc/${pid}/comm`).startsWith('workerd'));
 function safeRead(path) {
   try { return readFileSync(path, 'utf8'); } catch { return ''; }
-}
-function safeList(path) {
-  try { return require('node:fs').readdirSync(path); } catch { return []; }
 }
 /** User + system CPU seconds of a process so far. */
 function cpuSeconds(pids) {

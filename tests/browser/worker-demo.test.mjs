@@ -6,10 +6,11 @@
 // Chromium (`make setup-browser`).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { descendants } from '../worker/helpers.mjs';
 import { axeViolations, launchChromium, openPage } from './server.mjs';
 
 const RUNNER = fileURLToPath(new URL('../../demo/worker-demo.js', import.meta.url));
@@ -23,32 +24,6 @@ let apiKey;
 let receiverLog;
 let browser;
 
-/** Every process below `pid`, from /proc. */
-function descendants(pid) {
-  const found = [];
-  const walk = (parent) => {
-    let tasks = [];
-    try {
-      tasks = readdirSync(`/proc/${parent}/task`);
-    } catch {
-      return;
-    }
-    for (const task of tasks) {
-      let children = '';
-      try {
-        children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8');
-      } catch {
-        continue;
-      }
-      for (const child of children.split(' ').filter(Boolean)) {
-        found.push(Number(child));
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
-  return found;
-}
 const alive = (pid) => existsSync(`/proc/${pid}`) && !/^\S+ \(\S+\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 /** Polls `check` until it returns something truthy, or fails after `ms`. */

@@ -4,7 +4,7 @@
 // (demo/receiver.js, the one `make demo` runs).
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -152,4 +152,37 @@ export class Receiver extends WebhookReceiver {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+/**
+ * Every process below `pid` (children, grandchildren…), from /proc: the
+ * workerd a test or bench started, and what a demo must leave behind on exit.
+ * @param {number} pid
+ * @returns {number[]}
+ */
+export function descendants(pid) {
+  const found = [];
+  const read = (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const walk = (parent) => {
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      return; // gone meanwhile
+    }
+    for (const task of tasks) {
+      for (const child of read(`/proc/${parent}/task/${task}/children`).split(' ').filter(Boolean)) {
+        found.push(Number(child));
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
 }
