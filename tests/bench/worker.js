@@ -134,7 +134,7 @@ async function benchCheckout(root, label) {
   // The same through miniflare's entry worker (its proxy in front of every request, in the same
   // workerd process), as this bench measured before; Cloudflare has no such hop.
   const viaEntry = await measure({ url: worker.url }, pids, 'POST /v1/classify via miniflare\'s entry worker', '/v1/classify', (i) => ({ body: JSON.stringify(reviews[i % reviews.length]), headers: {} }));
-  const runId = `${label}-${Date.now().toString(36)}`;
+  const runId = `${label.replace(/\W+/g, '-')}-${Date.now().toString(36)}`;
   const feedbackFigures = await measure(target, pids, 'POST /v1/feedback', '/v1/feedback', (i) => {
     const review = reviews[i % reviews.length];
     const key = `bench-${runId}-${i}`;
