@@ -43,8 +43,11 @@ async function findLog() {
   return '/api/feedback/log';
 }
 
+/** A count, hidden when this log does not keep that kind of record. */
 const count = (id, list) => {
-  document.getElementById(id).textContent = Array.isArray(list) ? String(list.length) : '–';
+  const value = document.getElementById(id);
+  value.parentElement.hidden = !Array.isArray(list);
+  value.textContent = Array.isArray(list) ? String(list.length) : '';
 };
 
 let logUrl = null;

@@ -63,7 +63,7 @@ function announce(body) {
     const t = body.ticket;
     console.log(`[support] ticket for order ${t.orderId}: ${t.priority}; ${t.rootCauses.map((c) => c.id).join(', ') || 'no root cause named'}`);
   } else if (body?.type === 'review.alert') {
-    console.log(`[alerts]  ${body.classification.priority} review ${body.review.id ?? ''}: ${body.classification.categories.map((c) => c.id).join(', ')}${body.classification.risks.length ? `; risks ${body.classification.risks.map((r) => r.id).join(', ')}` : ''}`);
+    console.log(`[alerts]  ${body.classification.priority} review ${body.review.id ?? ''}: ${body.classification.categories.map((c) => c.id).join(', ') || 'no category'}${body.classification.risks.length ? `; risks ${body.classification.risks.map((r) => r.id).join(', ')}` : ''}`);
   } else {
     console.log('[receiver] a delivery of an unknown type was kept');
   }

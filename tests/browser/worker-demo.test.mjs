@@ -91,6 +91,9 @@ describe('make demo: the product through the Worker', () => {
       // The page reads the receiver (its CSP allows that origin for this run) and lists the ticket, as text.
       await page.locator('#ticket-list li').filter({ hasText: `Ticket for ${orderId}` }).waitFor();
       assert.notEqual(await page.locator('#count-tickets').textContent(), '0');
+      // The pushed samples' alerts are counted; what only the Node test server records is not shown.
+      await until(async () => Number(await page.locator('#count-alerts').textContent()) > 0, 10_000, 'the alerts are counted');
+      assert.equal(await page.locator('#count-clicks').isVisible(), false);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
       assert.deepEqual(problems, []);
     } finally {
