@@ -6,6 +6,9 @@ SHELL := /bin/bash
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
 WASM := target/wasm32-unknown-unknown/release/reviewloop.wasm
 PKG := js/pkg
+WIDGET_TARGET := target/widget
+WIDGET_WASM := $(WIDGET_TARGET)/wasm32-unknown-unknown/release/reviewloop.wasm
+WIDGET_PKG := js/pkg-widget
 # The features rustc enables for wasm32 by default; wasm-opt must accept them.
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types
 NODE_BIN := js/node_modules/.bin
@@ -33,11 +36,18 @@ setup-browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
 
-## The release build: js/pkg holds the optimised wasm and its bindings.
+## The release build: js/pkg holds the optimised wasm and its bindings, with
+## every surface (Node, the command line, the Worker, the admin); js/pkg-widget
+## the storefront widget's own, without replies and reports: a shopper's page
+## pays for every byte. Each has its own target directory, so neither rebuilds
+## the other.
 build: setup
 	cargo build --release --target wasm32-unknown-unknown
 	wasm-bindgen --target web --out-dir $(PKG) --out-name reviewloop $(WASM)
 	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG)/reviewloop_bg.wasm -o $(PKG)/reviewloop_bg.wasm
+	cargo build --release --target wasm32-unknown-unknown --no-default-features --features widget --target-dir $(WIDGET_TARGET)
+	wasm-bindgen --target web --out-dir $(WIDGET_PKG) --out-name reviewloop $(WIDGET_WASM)
+	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(WIDGET_PKG)/reviewloop_bg.wasm -o $(WIDGET_PKG)/reviewloop_bg.wasm
 
 ## Every suite: Rust (native), JavaScript (Node), browser (headless Chromium).
 test: build setup-browser test-rust test-wasm test-js test-browser test-worker
@@ -76,12 +86,13 @@ WORKER_ASSETS := target/worker-assets
 DEMO_NODE_ONLY := server.js headers.js feedback-endpoint.js receiver.js worker-demo.js
 worker-assets:
 	@test -f $(PKG)/reviewloop_bg.wasm || { echo "js/pkg is missing: run make build first" >&2; exit 1; }
-	@rm -rf $(WORKER_ASSETS) && mkdir -p $(WORKER_ASSETS)/js/pkg $(WORKER_ASSETS)/js/lib
+	@rm -rf $(WORKER_ASSETS) && mkdir -p $(WORKER_ASSETS)/js/pkg $(WORKER_ASSETS)/js/pkg-widget $(WORKER_ASSETS)/js/lib
 	@cp -r demo/. $(WORKER_ASSETS)/ && cd $(WORKER_ASSETS) && rm -f $(DEMO_NODE_ONLY)
 	@node demo/headers.js $(WORKER_ASSETS)
 	@cp js/*.js $(WORKER_ASSETS)/js/ && rm -f $(WORKER_ASSETS)/js/cli.js $(WORKER_ASSETS)/js/worker.js
 	@cp js/lib/*.js $(WORKER_ASSETS)/js/lib/
 	@cp $(PKG)/reviewloop.js $(PKG)/reviewloop_bg.wasm $(WORKER_ASSETS)/js/pkg/
+	@cp $(WIDGET_PKG)/reviewloop.js $(WIDGET_PKG)/reviewloop_bg.wasm $(WORKER_ASSETS)/js/pkg-widget/
 
 ## The Worker under load (autocannon against local workerd): req/s, p50/p99, CPU per request.
 bench-worker: build worker-assets

@@ -1,12 +1,13 @@
 // <reviewloop-feedback>: the post-delivery feedback widget as a custom element.
-// One script tag defines it; the Rust core (the same wasm as index.js) renders
-// into the element's shadow root and owns every listener, released on removal.
+// One script tag defines it; the Rust core renders into the element's shadow
+// root and owns every listener, released on removal. It loads the core's
+// storefront build (js/pkg-widget: the classifier, feedback and the widget,
+// without the replies and reports the rest of the package needs).
 //
 //   <script type="module" src="/js/widget.js"></script>
 //   <reviewloop-feedback order-id="A-1001" endpoint="/api/feedback"
 //                        review-url="https://reviews.example.com/write"></reviewloop-feedback>
-import { init } from './index.js';
-import { FeedbackWidget } from './pkg/reviewloop.js';
+import initWasm, { FeedbackWidget } from './pkg-widget/reviewloop.js';
 
 /** Attributes that are the element's own, not widget settings. */
 const NOT_SETTINGS = new Set(['config', 'class', 'id', 'style', 'hidden', 'slot', 'lang', 'dir', 'title', 'tabindex', 'part']);
@@ -16,7 +17,10 @@ const camelCase = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase())
 
 // Start loading the wasm as soon as the script runs, so the widget is ready
 // by the time its element appears. A failure is reported when an element mounts.
-const loading = init().catch((error) => error);
+const loading = initWasm().then(
+  () => null,
+  (error) => new Error(`reviewloop could not load its wasm core: ${error.message}`, { cause: error }),
+);
 
 /**
  * The feedback widget element. Settings come from its attributes (kebab-case:

@@ -24,9 +24,9 @@ if (!Number.isInteger(RUNS) || RUNS < 1 || args.some((a, i) => a !== '--runs' &&
 
 const JS_DIR = new URL('../../js/', import.meta.url);
 // Every file the one script tag pulls in, in load order.
-const FILES = ['widget.js', 'index.js', 'pkg/reviewloop.js', 'pkg/reviewloop_bg.wasm'];
-if (!existsSync(new URL('pkg/reviewloop_bg.wasm', JS_DIR))) {
-  console.error('js/pkg is not built: run `make build` first.');
+const FILES = ['widget.js', 'pkg-widget/reviewloop.js', 'pkg-widget/reviewloop_bg.wasm'];
+if (!existsSync(new URL('pkg-widget/reviewloop_bg.wasm', JS_DIR))) {
+  console.error('js/pkg-widget is not built: run `make build` first.');
   process.exit(1);
 }
 
