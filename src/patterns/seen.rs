@@ -144,11 +144,7 @@ impl Shard {
         let Some((mut hole, true)) = self.find(f) else { return false };
         // Backward-shift deletion: later entries of the same run move up, so no tombstones.
         let mut next = self.next(hole);
-        loop {
-            let Some(&s) = self.slots.get(next) else { break };
-            if s == EMPTY {
-                break;
-            }
+        while let Some(&s) = self.slots.get(next).filter(|s| **s != EMPTY) {
             // `s` may fill the hole when the hole lies between its home and where it is.
             if self.distance(self.home(s), next) >= self.distance(hole, next) {
                 self.slots.swap(hole, next);
