@@ -16,8 +16,9 @@ pub struct Review {
     /// The host's id, echoed in the classification. Strings or numbers.
     #[serde(default, deserialize_with = "id_as_string")]
     pub id: Option<String>,
-    /// Missing reads as empty, which `validate` refuses with a message that names `text`.
-    #[serde(default)]
+    /// Missing or null reads as empty, which `validate` refuses with a message
+    /// that names `text` (a report counts a record that carries its classification without it).
+    #[serde(default, deserialize_with = "text_or_null")]
     pub text: String,
     #[serde(default)]
     pub title: Option<String>,
@@ -87,6 +88,10 @@ pub(crate) fn id_as_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Opt
         Some(Id::Number(n)) => Some(n.to_string()),
         None => None,
     })
+}
+
+fn text_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Dates arrive as text or as Unix time numbers.

@@ -349,7 +349,7 @@ covers the rest), or 2 when the file cannot be read or an option is wrong.`,
       const { seen, fast, classified } = await peek(chunks, info);
       // Threads pay off on input that needs classifying and is not small; --threads decides when given.
       const wanted = threads ?? (classified || (size > 0 && size < WORTH_THREADS) ? 1 : availableParallelism());
-      if (wanted > 1) pool = new ClassifyPool(wanted);
+      if (wanted > 1) pool = await ClassifyPool.start(wanted);
       const counter = new Counter(report, pool, progress, refused);
       if (fast) {
         await readJsonLines(replay(seen, chunks), report, counter, refused);

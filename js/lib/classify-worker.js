@@ -1,11 +1,11 @@
 // A worker thread of js/lib/classify-pool.js: its own wasm instance, which
 // classifies the records of JSON Lines batches that carry no classification.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 
 import { init } from '../index.js';
 import { classifyReportLines } from '../pkg/reviewloop.js';
 
-await init();
+await init(workerData.core); // compiled once by the pool
 parentPort.on('message', ({ id, bytes }) => {
   try {
     const out = classifyReportLines(bytes);

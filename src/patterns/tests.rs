@@ -142,3 +142,20 @@ fn lines_classified_elsewhere_count_as_if_classified_here() {
     assert_eq!(here.summary(), elsewhere.summary());
     assert_eq!(here.summary().volume.reviews, 3);
 }
+
+#[test]
+fn a_classified_record_needs_no_text() {
+    let mut p = Patterns::new(ReportOptions::default()).unwrap();
+    let text = concat!(
+        r#"{"id":"a","text":null,"kind":"answer","classification":{"sentiment":{"label":"negative"},"categories":[{"id":"delivery_delay"}],"priority":"normal"}}"#,
+        "\n",
+        r#"{"id":"b","rating":4,"sentiment":{"label":"positive"},"priority":"low"}"#,
+        "\n",
+        r#"{"id":"c","text":null}"#,
+    );
+    let errors = p.add_json_lines(text.as_bytes(), 1, false);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].error.contains("no text"), "{}", errors[0].error);
+    let s = p.summary();
+    assert_eq!((s.volume.reviews, s.volume.answers), (1, 1));
+}
