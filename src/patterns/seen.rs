@@ -5,7 +5,9 @@
 //! allows: a 64-bit fingerprint of each id in open-addressing tables (no
 //! keys, no allocation per id) kept 64-80% full, so 10 to 12.5 bytes an id,
 //! split into 256 shards that each grow on their own, so growing never holds
-//! two copies of the whole set (wasm memory, once grown, is never returned).
+//! two copies of the whole set, and made of 4 KB pages, so the memory a
+//! shard frees when it grows is reused as it is (wasm memory, once grown, is
+//! never returned, and holes between tables of many sizes would stay holes).
 //!
 //! Two different ids share a fingerprint with probability 2^-64 per pair: for
 //! n distinct ids the chance that any one is wrongly taken for a repeat is
@@ -15,8 +17,6 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 const SHARD_BITS: u32 = 8;
 const SHARDS: usize = 1 << SHARD_BITS;
-/// Slots a shard starts with once it holds an id.
-const FIRST_SLOTS: usize = 64;
 /// Empty slots hold 0; a fingerprint of 0 is stored as this instead.
 const EMPTY: u64 = 0;
 const ZERO_STANDS_AS: u64 = 1;
@@ -29,10 +29,15 @@ pub struct SeenIds {
 
 #[derive(Clone, Debug, Default)]
 struct Shard {
-    /// Linear probing; grows by a quarter at a time.
-    slots: Vec<u64>,
+    /// Linear probing over the slots of all pages in turn; grows by a quarter at a time.
+    pages: Vec<Box<[u64]>>,
     len: usize,
 }
+
+/// Slots a page holds (4 KB). Every table is made of pages of one size, so
+/// the pages a shard frees when it grows are the ones the next shard to grow
+/// takes: growing leaves no holes in wasm memory.
+const PAGE: usize = 512;
 
 /// The id's fingerprint: SipHash-1-3 with fixed keys, the same in every run,
 /// of the id without surrounding spaces (" r1" and "r1" are one id).
@@ -80,18 +85,33 @@ impl SeenIds {
 
     /// Bytes held by the tables.
     pub fn bytes(&self) -> usize {
-        self.shards.iter().map(|s| s.slots.capacity() * 8).sum::<usize>() + self.shards.capacity() * std::mem::size_of::<Shard>()
+        self.shards.iter().map(|s| s.slots() * 8 + s.pages.capacity() * std::mem::size_of::<Box<[u64]>>()).sum::<usize>()
+            + self.shards.capacity() * std::mem::size_of::<Shard>()
     }
 }
 
 impl Shard {
+    fn slots(&self) -> usize {
+        self.pages.len() * PAGE
+    }
+
+    fn get(&self, at: usize) -> Option<u64> {
+        self.pages.get(at / PAGE).and_then(|p| p.get(at % PAGE)).copied()
+    }
+
+    fn set(&mut self, at: usize, f: u64) {
+        if let Some(slot) = self.pages.get_mut(at / PAGE).and_then(|p| p.get_mut(at % PAGE)) {
+            *slot = f;
+        }
+    }
+
     /// Where `f` would sit with no collisions: its bits below the shard's, scaled to the table.
     fn home(&self, f: u64) -> usize {
-        ((u128::from(f << SHARD_BITS) * self.slots.len() as u128) >> 64) as usize
+        ((u128::from(f << SHARD_BITS) * self.slots() as u128) >> 64) as usize
     }
 
     fn next(&self, at: usize) -> usize {
-        if at + 1 >= self.slots.len() {
+        if at + 1 >= self.slots() {
             0
         } else {
             at + 1
@@ -103,19 +123,18 @@ impl Shard {
         if to >= from {
             to - from
         } else {
-            to + self.slots.len() - from
+            to + self.slots() - from
         }
     }
 
     /// Where `f` is, or the empty slot where it would go.
     fn find(&self, f: u64) -> Option<(usize, bool)> {
         let mut at = self.home(f);
-        for _ in 0..self.slots.len() {
-            match self.slots.get(at) {
-                Some(&s) if s == f => return Some((at, true)),
-                Some(&EMPTY) => return Some((at, false)),
-                Some(_) => at = self.next(at),
-                None => return None,
+        for _ in 0..self.slots() {
+            match self.get(at)? {
+                s if s == f => return Some((at, true)),
+                EMPTY => return Some((at, false)),
+                _ => at = self.next(at),
             }
         }
         None
@@ -124,16 +143,14 @@ impl Shard {
     fn insert(&mut self, f: u64) -> bool {
         // Grow past 80% load (linear probing stays a few probes long), by a
         // quarter, so the load stays above 64% and an id costs 10 to 12.5 bytes.
-        if (self.len + 1) * 5 > self.slots.len() * 4 {
+        if (self.len + 1) * 5 > self.slots() * 4 {
             self.grow();
         }
         match self.find(f) {
             Some((_, true)) => false,
             Some((at, false)) => {
-                if let Some(slot) = self.slots.get_mut(at) {
-                    *slot = f;
-                    self.len += 1;
-                }
+                self.set(at, f);
+                self.len += 1;
                 true
             }
             None => true,
@@ -144,31 +161,27 @@ impl Shard {
         let Some((mut hole, true)) = self.find(f) else { return false };
         // Backward-shift deletion: later entries of the same run move up, so no tombstones.
         let mut next = self.next(hole);
-        while let Some(&s) = self.slots.get(next).filter(|s| **s != EMPTY) {
+        while let Some(s) = self.get(next).filter(|s| *s != EMPTY) {
             // `s` may fill the hole when the hole lies between its home and where it is.
             if self.distance(self.home(s), next) >= self.distance(hole, next) {
-                self.slots.swap(hole, next);
+                self.set(hole, s);
                 hole = next;
             }
             next = self.next(next);
         }
-        if let Some(slot) = self.slots.get_mut(hole) {
-            *slot = EMPTY;
-        }
+        self.set(hole, EMPTY);
         self.len -= 1;
         true
     }
 
     fn grow(&mut self) {
-        let size = (self.slots.len() + self.slots.len() / 4).max(FIRST_SLOTS);
-        let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+        let pages = (self.pages.len() + self.pages.len() / 4).max(self.pages.len() + 1);
+        let old = std::mem::replace(&mut self.pages, (0..pages).map(|_| vec![EMPTY; PAGE].into_boxed_slice()).collect());
         self.len = 0;
-        for f in old.into_iter().filter(|f| *f != EMPTY) {
+        for f in old.iter().flat_map(|p| p.iter()).copied().filter(|f| *f != EMPTY) {
             if let Some((at, false)) = self.find(f) {
-                if let Some(slot) = self.slots.get_mut(at) {
-                    *slot = f;
-                    self.len += 1;
-                }
+                self.set(at, f);
+                self.len += 1;
             }
         }
     }
