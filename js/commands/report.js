@@ -8,15 +8,19 @@ import { EXIT_OK, EXIT_REFUSED, UsageError, oneFile, openInput, write } from '..
 import { streamRecords, usesOurFieldNames } from '../lib/records.js';
 import { toHtmlPage, toText } from '../lib/report-view.js';
 
-/** Records handed to the core at once on the CSV path; to a classifying thread, fewer (a quarter of a second's work), so threads share the work evenly. */
+/** Records handed to the core at once on the CSV path; to a classifying thread, fewer, so threads share the work evenly. */
 const BATCH_SIZE = 2048;
 const THREAD_BATCH_SIZE = 256;
 /** Reader messages kept for the notes (the rest are counted). */
 const PROBLEMS_KEPT = 5;
 /** A progress bar is worth drawing past this many bytes. */
 const LONG_FILE = 4 * 1024 * 1024;
-/** Below this many bytes, starting threads costs more than classifying on the main thread saves. */
-const WORTH_THREADS = 1024 * 1024;
+/**
+ * Below this many bytes (about 10,000 reviews), starting threads costs more
+ * than it saves: each wasm instance spends about a second warming up
+ * (the classifier's tables, then V8 optimising the hot code).
+ */
+const WORTH_THREADS = 4 * 1024 * 1024;
 /** Batches in flight per classifying thread: one being classified, one waiting. */
 const IN_FLIGHT_PER_THREAD = 2;
 
@@ -293,7 +297,7 @@ Options:
   --as-of DATE      "now" for windows and open cases (default: the latest date in FILE)
   --top N           entries per ranked list (default 10)
   --threads N       threads that classify reviews without a classification
-                    (default: one per CPU core when the input is over 1 MB;
+                    (default: one per CPU core when the input is over 4 MB;
                     1 classifies on the main thread)
 
 Exit status: 0, or 1 when some records could not be read (the report still

@@ -8,6 +8,7 @@
 //
 //   node tests/bench/report.js            # 250k, 500k, 1M (a few minutes)
 //   node tests/bench/report.js --quick    # 50k, 100k, 200k
+//   node tests/bench/report.js --unclassified   # only the threads comparison
 //
 // The reviews carry their classification (as `reviewloop classify` output
 // merged into the review), so the figure is the report's own cost. At the
@@ -32,7 +33,8 @@ const SIZES = quick ? [50_000, 100_000, 200_000] : [250_000, 500_000, 1_000_000]
 /** Distinct texts, classified once and reused across the generated stream. */
 const TEXTS = quick ? 2_000 : 6_000;
 /** Reviews classified as they are read, for the classifier-bound rate. */
-const UNCLASSIFIED = quick ? 4_000 : 10_000;
+const UNCLASSIFIED = quick ? 8_000 : 40_000;
+const onlyUnclassified = process.argv.includes('--unclassified');
 
 /** A deterministic stream of choices (xorshift32). */
 function rng(seed) {
@@ -124,7 +126,7 @@ try {
   console.log(`\nload average before: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores; other work on the machine stretches wall time, not CPU time)`);
   console.log('\n  reviews      file   wall time   CPU time   reviews/s (wall)   peak memory   vs the first size');
   let firstPeak;
-  for (const size of SIZES) {
+  for (const size of onlyUnclassified ? [] : SIZES) {
     const path = join(dir, `reviews-${size}.jsonl`);
     await generate(path, size, reviews, true);
     const bytes = (await stat(path)).size;
@@ -137,7 +139,7 @@ try {
   }
   const path = join(dir, 'unclassified.jsonl');
   await generate(path, UNCLASSIFIED, reviews, false);
-  console.log(`\nclassifying as it reads (no classification in the input), ${UNCLASSIFIED.toLocaleString('en-US')} reviews, load average ${(await import('node:os')).loadavg()[0].toFixed(1)}:`);
+  console.log(`\nclassifying as it reads (no classification in the input; each thread's wasm instance spends about a second warming up), ${UNCLASSIFIED.toLocaleString('en-US')} reviews, load average ${(await import('node:os')).loadavg()[0].toFixed(1)}:`);
   const rates = { 1: [], 2: [] };
   for (const threads of [1, 2, 1, 2, 1, 2]) {
     const r = await report(path, '--threads', String(threads));
