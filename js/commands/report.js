@@ -21,8 +21,8 @@ const LONG_FILE = 4 * 1024 * 1024;
  * (the classifier's tables, then V8 optimising the hot code).
  */
 const WORTH_THREADS = 4 * 1024 * 1024;
-/** Batches in flight per classifying thread: one being classified, one waiting. */
-const IN_FLIGHT_PER_THREAD = 2;
+/** Batches in flight per classifying thread: enough that a thread never waits on a busy main thread. */
+const IN_FLIGHT_PER_THREAD = 4;
 
 /** Progress on stderr: a bar when the size is known, a count otherwise; redrawn at most 5 times a second. */
 class Progress {
