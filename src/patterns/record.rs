@@ -2,7 +2,7 @@
 //! context the host knows, optionally already classified, plus the host's
 //! recovery timestamps.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 
 use crate::classify::{classify, Classification};
 use crate::error::Error;
@@ -56,7 +56,7 @@ pub struct ReportRecord {
 }
 
 /// The parts of a classification a report reads (extra fields are ignored).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassifiedAs {
     pub sentiment: SentimentIn,
@@ -69,12 +69,12 @@ pub struct ClassifiedAs {
     pub needs_reply: bool,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct SentimentIn {
     pub label: SentimentLabel,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Labelled<T> {
     pub id: T,
 }
@@ -123,7 +123,7 @@ impl ReportRecord {
 /// Classifies the records of JSON Lines that carry no classification, so
 /// other threads can do the slow part of a report: the same lines come back,
 /// each readable record without a classification with its `classification`
-/// added (the record's fields as they were, in a new order). Every other line
+/// added first inside its braces (the rest of the line as it was). Every other line
 /// (blank, unreadable, refused by the classifier, already classified) comes
 /// back as it was, for the report to count or to refuse with its own reason.
 pub fn classify_lines(text: &[u8]) -> Vec<u8> {
@@ -145,14 +145,51 @@ fn with_classification(raw: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let record: ReportRecord = serde_json::from_slice(raw).ok()?;
-    if record.carried().is_some() {
+    // A `"classification"` key already there (null, or not one we read) would be a repeated key: the report classifies that line itself.
+    if record.carried().is_some() || raw.windows(CLASSIFICATION_KEY.len()).any(|w| w == CLASSIFICATION_KEY) {
         return None;
     }
-    let classified = ClassifiedAs::from(&classify(&record.review).ok()?);
-    // Through a map, so fields the report does not read stay and a `"classification": null` is replaced.
-    let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(raw).ok()?;
-    object.insert("classification".into(), serde_json::to_value(&classified).ok()?);
-    serde_json::to_vec(&object).ok()
+    let c = classify(&record.review).ok()?;
+    // It parsed as a record and was classified, so it is an object with a text
+    // or a title: the classification goes first inside its brace, then a comma.
+    let open = raw.iter().position(|b| *b == b'{')?;
+    let (head, rest) = raw.split_at(open + 1);
+    let mut line = Vec::with_capacity(raw.len() + 160);
+    line.extend_from_slice(head);
+    line.extend_from_slice(CLASSIFICATION_KEY);
+    write_classification(&mut line, &ClassifiedAs::from(&c));
+    line.push(b',');
+    line.extend_from_slice(rest);
+    Some(line)
+}
+
+const CLASSIFICATION_KEY: &[u8] = b"\"classification\":";
+
+/// The classification as the report reads it back, written by hand: every value is one of our own ids.
+fn write_classification(out: &mut Vec<u8>, c: &ClassifiedAs) {
+    let ids = |out: &mut Vec<u8>, ids: &mut dyn Iterator<Item = &'static str>| {
+        out.push(b'[');
+        for (i, id) in ids.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"id\":\"");
+            out.extend_from_slice(id.as_bytes());
+            out.extend_from_slice(b"\"}");
+        }
+        out.push(b']');
+    };
+    out.extend_from_slice(b"{\"sentiment\":{\"label\":\"");
+    out.extend_from_slice(c.sentiment.label.id().as_bytes());
+    out.extend_from_slice(b"\"},\"categories\":");
+    ids(out, &mut c.categories.iter().map(|l| l.id.id()));
+    out.extend_from_slice(b",\"risks\":");
+    ids(out, &mut c.risks.iter().map(|l| l.id.id()));
+    out.extend_from_slice(b",\"priority\":\"");
+    out.extend_from_slice(c.priority.id().as_bytes());
+    out.extend_from_slice(b"\",\"needsReply\":");
+    out.extend_from_slice(if c.needs_reply { b"true" } else { b"false" });
+    out.push(b'}');
 }
 
 /// Money arrives as a number or as text ("49.90", "$49.90", "49,90"); anything else is left out.

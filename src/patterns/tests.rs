@@ -129,9 +129,11 @@ fn lines_classified_elsewhere_count_as_if_classified_here() {
     let out = classify_lines(text.as_bytes());
     let lines: Vec<&str> = std::str::from_utf8(&out).unwrap().split('\n').collect();
     assert_eq!(lines.len(), text.split('\n').count(), "one line out for each line in");
-    assert!(lines[0].contains(r#""classification":{"#) && lines[0].contains(r#""note":"kept""#), "{}", lines[0]);
-    assert!(lines[2].contains(r#""classification":{"#), "{}", lines[2]);
-    assert_eq!(&lines[3..], &text.split('\n').collect::<Vec<_>>()[3..], "refused, classified and broken lines come back as they were");
+    assert!(lines[0].starts_with(r#"{"classification":{"sentiment":{"label":"#), "{}", lines[0]);
+    assert!(lines[0].ends_with(r#","id":"a","text":"The shirt shrank after one wash and the seams came apart.","sku":"TEE","createdAt":"2024-05-01","rating":2,"note":"kept"}"#), "{}", lines[0]);
+    assert!(lines[0].contains(r#""categories":[{"id":"quality"}"#), "{}", lines[0]);
+    assert_eq!(lines[2], "{\"id\":\"b\",\"text\":\"Arrived two weeks late.\",\"classification\":null,\"createdAt\":1714608000}\r", "a classification key already there: left to the report");
+    assert_eq!(&lines[1..], &text.split('\n').collect::<Vec<_>>()[1..], "blank, refused, classified and broken lines come back as they were");
 
     let mut here = Patterns::new(ReportOptions::default()).unwrap();
     let mut elsewhere = Patterns::new(ReportOptions::default()).unwrap();
@@ -141,6 +143,9 @@ fn lines_classified_elsewhere_count_as_if_classified_here() {
     assert_eq!(errors_here.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4, 6]);
     assert_eq!(here.summary(), elsewhere.summary());
     assert_eq!(here.summary().volume.reviews, 3);
+    assert_eq!(classify_lines(b"{ }"), b"{ }".to_vec(), "no text: left to the report");
+    let one = classify_lines(br#"{"text":"Cold food."}"#);
+    assert!(serde_json::from_slice::<ReportRecord>(&one).unwrap().classification.is_some());
 }
 
 #[test]
