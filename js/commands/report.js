@@ -151,6 +151,7 @@ class Counter {
    */
   async add(bytes, batch) {
     if (!this.pool?.size) {
+      await this.finish(); // (every thread lost: what is still out is counted first)
       this.count(bytes, batch);
       return;
     }
