@@ -54,7 +54,7 @@ test: build setup-browser test-rust test-wasm test-js test-browser test-worker
 
 test-rust:
 	cargo test --quiet
-	cargo test --quiet --features tools --test reply_eval
+	cargo test --quiet --features tools --test reply_eval --test matcher
 
 # The widget's DOM tests in headless Chromium; wasm-bindgen-test-runner comes
 # with wasm-bindgen-cli (setup-rust) at the crate's exact version.

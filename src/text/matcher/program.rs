@@ -117,17 +117,13 @@ fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
             literal.0[usize::from(b >> 6)] |= 1 << (b & 63);
         }
     }
-    let signature = |b: u8| -> Vec<bool> {
-        let mut sig = vec![super::syntax::is_word_byte(b)];
-        // A byte that some instruction names on its own is its own class.
-        sig.push(literal.contains(b));
-        if literal.contains(b) {
-            sig.extend((0..=255u8).map(|x| x == b));
-        }
-        sig.extend(sets.iter().map(|s| s.contains(b)));
+    // Word-ness, the byte itself if an instruction names it, then each set's verdict.
+    let signature = |b: u8| -> Vec<u16> {
+        let mut sig = vec![u16::from(super::syntax::is_word_byte(b)), if literal.contains(b) { u16::from(b) + 1 } else { 0 }];
+        sig.extend(sets.iter().map(|s| u16::from(s.contains(b))));
         sig
     };
-    let mut seen: crate::fast_hash::FastMap<Vec<bool>, u8> = Default::default();
+    let mut seen: crate::fast_hash::FastMap<Vec<u16>, u8> = Default::default();
     let mut classes = [0u8; 256];
     for b in 0..=255u8 {
         let next = seen.len() as u8;
@@ -144,11 +140,12 @@ pub fn compile(node: &Node, direction: Direction) -> Result<Program, &'static st
     let (classes, class_count) = byte_classes(&c.insts, &c.sets);
     let mut program =
         Program { insts: c.insts, sets: c.sets, forks: c.forks, direction, first_bytes: None, required, classes, class_count };
-    program.first_bytes = first_bytes(&program, 0);
+    let mut seen = Visits::default();
+    program.first_bytes = first_bytes(&program, 0, &mut seen);
     // Each branch's first bytes, now that every branch's continuation is compiled.
     for f in 0..program.forks.len() {
         for b in 0..program.forks.get(f).map_or(0, |fork| fork.branches.len()) {
-            let first = program.forks.get(f).and_then(|fork| fork.branches.get(b)).and_then(|branch| first_bytes(&program, branch.to));
+            let first = program.forks.get(f).and_then(|fork| fork.branches.get(b)).and_then(|branch| first_bytes(&program, branch.to, &mut seen));
             if let Some(branch) = program.forks.get_mut(f).and_then(|fork| fork.branches.get_mut(b)) {
                 branch.first = first;
             }
@@ -286,16 +283,14 @@ impl Compiler {
 
 /// The bytes the first consuming step from `pc` can accept, looking through
 /// jumps, splits and assertions; `None` if a match is reachable without consuming.
-fn first_bytes(program: &Program, pc: u32) -> Option<ByteSet> {
+fn first_bytes(program: &Program, pc: u32, seen: &mut Visits) -> Option<ByteSet> {
     let mut set = ByteSet::EMPTY;
-    let mut seen = vec![false; program.insts.len()];
+    seen.start(program.insts.len());
     let mut stack = vec![pc];
     while let Some(pc) = stack.pop() {
-        let Some(done) = seen.get_mut(pc as usize) else { continue };
-        if *done {
+        if !seen.first_time(pc) {
             continue;
         }
-        *done = true;
         match program.insts.get(pc as usize)? {
             Inst::Byte(b) => set.0[usize::from(b >> 6)] |= 1 << (b & 63),
             Inst::Set(i) => {
@@ -312,6 +307,31 @@ fn first_bytes(program: &Program, pc: u32) -> Option<ByteSet> {
         }
     }
     Some(set)
+}
+
+/// Instructions visited by one walk, stamped so the next walk needs no clearing
+/// (a rule's alternation may have hundreds of branches to walk from).
+#[derive(Default)]
+struct Visits {
+    stamps: Vec<u32>,
+    walk: u32,
+}
+
+impl Visits {
+    fn start(&mut self, len: usize) {
+        self.stamps.resize(len, 0);
+        self.walk += 1;
+    }
+
+    fn first_time(&mut self, pc: u32) -> bool {
+        match self.stamps.get_mut(pc as usize) {
+            Some(stamp) if *stamp != self.walk => {
+                *stamp = self.walk;
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// How common a byte is in review text, per 10,000 bytes (letters by English
