@@ -35,19 +35,33 @@ fn class_of(label: SentimentLabel) -> usize {
 }
 
 fn run() -> Result<(), String> {
+    // CLASSIFY="one review a line" prints what the shipped model says of each.
+    if let Ok(text) = std::env::var("CLASSIFY") {
+        for line in text.lines() {
+            let c = classify(&Review::from_text(line)).map_err(|e| e.to_string())?;
+            println!("{}", serde_json::to_string(&c).unwrap_or_default());
+        }
+        return Ok(());
+    }
     let sets = training_sets()?;
     let per_set = examples(&sets);
     let settings = Settings::default();
     let mut confusion: Vec<Confusion> = sets.iter().map(|_| Confusion::new(3)).collect();
     let mut binary_right = vec![0usize; sets.len()];
+    let mut sizes = Vec::new();
     for fold in 0..FOLDS {
         let train_on: Vec<_> =
             per_set.iter().flat_map(|ex| ex.iter().enumerate().filter(|(i, _)| i % FOLDS != fold).map(|(_, e)| e)).collect();
         let model = train(&train_on, &settings);
+        sizes.push((model.buckets_used(), model.to_bytes().len()));
         for (s, (set, _)) in sets.iter().enumerate() {
             for (_, item) in set.items.iter().enumerate().filter(|(i, _)| i % FOLDS == fold) {
                 let c = classify_with(&item.review, &model).map_err(|e| e.to_string())?;
                 confusion[s].add(item.class, class_of(c.sentiment.label));
+                // SHOW=vader_amazon lists that set's misreadings (development data only).
+                if std::env::var("SHOW").ok().as_deref() == Some(set.name) && item.class != class_of(c.sentiment.label) {
+                    println!("MISS truth {} got {:?} {:.2}: {} | {}", item.class, c.sentiment.label, c.sentiment.score, item.review.title.as_deref().unwrap_or(""), item.review.text);
+                }
                 let positive = c.sentiment.score > 0.0;
                 if positive == (item.class == POS) {
                     binary_right[s] += 1;
@@ -56,6 +70,8 @@ fn run() -> Result<(), String> {
         }
     }
     println!("Sentiment ({FOLDS}-fold cross-validated; mixed counts as neutral)");
+    let (buckets, bytes) = sizes.iter().fold((0, 0), |(a, b), (u, n)| (a + u, b + n));
+    println!("fold models: {} weighted buckets, {} bytes raw on average", buckets / FOLDS, bytes / FOLDS);
     println!("{:<18} {:<34} {:>8} {:>8} {:>8}", "data", "figure", "ours", "VADER", "target");
     for (s, (set, _)) in sets.iter().enumerate() {
         let m = &confusion[s];
