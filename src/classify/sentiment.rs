@@ -1,9 +1,9 @@
 //! The sentiment model: a multinomial logistic regression over words, word
 //! pairs (with negation marked) and the lexicon's reading. Words and pairs are
-//! hashed into a fixed table of buckets, so the weights are one compact blob
-//! (`data/sentiment_model.bin`), used in place with nothing to parse at start-up,
-//! trained by `src/bin/train.rs` on the development sets whose licences allow
-//! shipping derived weights.
+//! hashed into a fixed table of buckets; the few thousand buckets that carry
+//! weight are one compact blob (`data/sentiment_model.bin`), unpacked into the
+//! table once at first use, trained by `src/bin/train.rs` on the development
+//! sets whose licences allow shipping derived weights.
 
 use super::lexicon::LexiconReading;
 use crate::fast_hash::fnv1a;
