@@ -285,3 +285,40 @@ pub fn features(parts: &[PartView]) -> Features {
     ];
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_blob_loads_with_its_weights() {
+        let model = SentimentModel::from_bytes(include_bytes!("data/sentiment_model.bin"));
+        // A blob that fails to load falls back to the empty model in silence.
+        let used = model.map(|m| m.buckets_used()).unwrap_or(0);
+        assert!(used > 1000, "{used} weighted buckets");
+    }
+
+    #[test]
+    fn a_model_survives_its_blob() {
+        let mut model = SentimentModel::empty();
+        model.step = 0.25;
+        model.bias = [0.5, -1.0, 2.0];
+        // The first and last buckets, and gaps of one, two and three LEB128 bytes.
+        for (bucket, w) in [(0usize, [1i8, 0, -1]), (1, [127, -127, 3]), (200, [0, 0, 5]), (20_000, [-7, 8, 9]), (BUCKETS - 1, [4, 0, 0])] {
+            model.table[bucket * CLASSES..bucket * CLASSES + CLASSES].copy_from_slice(&w);
+        }
+        let back = SentimentModel::from_bytes(&model.to_bytes()).map(|m| (m.step, m.bias, m.table));
+        assert_eq!(back, Some((model.step, model.bias, model.table.clone())));
+    }
+
+    #[test]
+    fn a_cut_or_foreign_blob_is_refused() {
+        let bytes = SentimentModel::empty().to_bytes();
+        let mut model = SentimentModel::empty();
+        model.table[3] = 9;
+        let one = model.to_bytes();
+        assert!(SentimentModel::from_bytes(&one[..one.len() - 1]).is_none());
+        assert!(SentimentModel::from_bytes(&bytes[..bytes.len() - 1]).is_none());
+        assert!(SentimentModel::from_bytes(b"RLS1").is_none());
+    }
+}
