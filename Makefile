@@ -10,7 +10,7 @@ PKG := js/pkg
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types
 NODE_BIN := js/node_modules/.bin
 
-.PHONY: setup setup-rust setup-node setup-browser build test test-rust test-wasm test-js test-browser test-worker demo demo-worker worker-assets bench bench-report bench-widget bench-worker evaluate train clean
+.PHONY: setup setup-rust setup-node setup-browser build test test-rust test-wasm test-js test-browser test-worker demo worker-assets bench bench-report bench-widget bench-worker evaluate train clean
 
 ## Set-up: only what is missing is installed.
 setup: setup-rust setup-node
@@ -63,25 +63,25 @@ test-browser:
 test-worker: worker-assets
 	node --test --test-reporter=spec tests/worker/
 
+# The whole product through the Worker in workerd (wrangler dev) on
+# http://127.0.0.1:8787, with a local support/alert webhook receiver; Ctrl-C stops all.
 demo: build
-	node demo/server.js
+	node demo/worker-demo.js
 
 # What the Worker serves besides its routes: the demo pages and the browser
 # files of the package (wrangler.toml `[assets]`). Rebuilt from scratch, so a
 # file deleted from demo/ or js/ is gone here too.
 WORKER_ASSETS := target/worker-assets
+# demo/ files that run in Node (servers, the demo runner), never served.
+DEMO_NODE_ONLY := server.js headers.js feedback-endpoint.js receiver.js worker-demo.js
 worker-assets:
 	@test -f $(PKG)/reviewloop_bg.wasm || { echo "js/pkg is missing: run make build first" >&2; exit 1; }
 	@rm -rf $(WORKER_ASSETS) && mkdir -p $(WORKER_ASSETS)/js/pkg $(WORKER_ASSETS)/js/lib
-	@cp -r demo/. $(WORKER_ASSETS)/ && rm -f $(WORKER_ASSETS)/server.js $(WORKER_ASSETS)/headers.js
-	@node demo/headers.js > $(WORKER_ASSETS)/_headers
+	@cp -r demo/. $(WORKER_ASSETS)/ && cd $(WORKER_ASSETS) && rm -f $(DEMO_NODE_ONLY)
+	@node demo/headers.js $(WORKER_ASSETS)
 	@cp js/*.js $(WORKER_ASSETS)/js/ && rm -f $(WORKER_ASSETS)/js/cli.js $(WORKER_ASSETS)/js/worker.js
 	@cp js/lib/*.js $(WORKER_ASSETS)/js/lib/
 	@cp $(PKG)/reviewloop.js $(PKG)/reviewloop_bg.wasm $(WORKER_ASSETS)/js/pkg/
-
-# The whole product through the Worker, in workerd, on http://127.0.0.1:8787.
-demo-worker: build
-	WRANGLER_SEND_METRICS=false $(NODE_BIN)/wrangler dev --ip 127.0.0.1 --port 8787 --persist-to target/wrangler-state
 
 ## The Worker under load (autocannon against local workerd): req/s, p50/p99, CPU per request.
 bench-worker: build worker-assets

@@ -1,11 +1,13 @@
-// The demo's feedback endpoint: what a merchant's backend (or the edge
-// worker's /v1/feedback) does with the widget's answers, in memory.
-//   POST /api/feedback               { idempotencyKey, answers } → assessed again here, a ticket recorded when unhappy
+// The browser suites' feedback endpoint (demo/server.js): the edge worker's
+// /v1/feedback contract, in memory, plus what only a test needs to see: every
+// request (duplicates included) and review-link clicks. `make demo` runs the
+// Worker itself; this stays for the widget suite (README, "Demo endpoint").
+//   POST /v1/feedback                { idempotencyKey, answers } → assessed again here, a ticket recorded when unhappy
 //   POST /api/feedback/invite-click  { orderId, idempotencyKey, url } → a review-invitation click recorded
 //   GET  /api/feedback/log           everything recorded, for the order-status page and the tests
 import { assessFeedback, init } from '../js/index.js';
 
-/** The same settings the demo page gives the widget (demo/order-status.html). */
+/** The same settings the demo page gives the widget (demo/order-status.html); `make demo` gives them to the Worker. */
 export const DEMO_OPTIONS = {
   reviewUrl: 'https://reviews.example.com/write/reviewloop-demo',
   responseTime: 'within 4 hours',
@@ -14,7 +16,7 @@ export const DEMO_OPTIONS = {
 const MAX_BODY_BYTES = 64 * 1024;
 
 const log = {
-  /** Every POST /api/feedback that reached us, duplicates included. */
+  /** Every POST /v1/feedback that reached us, duplicates included. */
   requests: 0,
   /** One entry per idempotency key: the answers and the verdict. */
   submissions: [],
@@ -116,7 +118,7 @@ async function recordInviteClick(req, res) {
 }
 
 const ROUTES = {
-  'POST /api/feedback': receiveFeedback,
+  'POST /v1/feedback': receiveFeedback,
   'POST /api/feedback/invite-click': recordInviteClick,
   'GET /api/feedback/log': (req, res) => json(res, 200, log),
 };
@@ -130,7 +132,7 @@ const ROUTES = {
  */
 export async function handleFeedbackApi(req, res) {
   const pathname = (req.url ?? '/').split(/[?#]/, 1)[0];
-  if (!pathname.startsWith('/api/feedback')) return false;
+  if (pathname !== '/v1/feedback' && !pathname.startsWith('/api/feedback')) return false;
   const route = ROUTES[`${req.method} ${pathname}`];
   if (route === undefined) {
     const allowed = Object.keys(ROUTES).filter((r) => r.endsWith(` ${pathname}`)).map((r) => r.split(' ')[0]);

@@ -1,5 +1,5 @@
 // The demo order-status page: picks the order from `?order=` and shows what
-// the endpoint recorded (every text inserted as text).
+// reached the shop's support desk (every text inserted as text).
 const params = new URLSearchParams(location.search);
 const order = params.get('order');
 const widget = document.querySelector('reviewloop-feedback');
@@ -28,18 +28,49 @@ function item(ticket) {
   return li;
 }
 
+/**
+ * Where the record of what arrived lives: under `make demo`, the local webhook
+ * receiver the Worker delivers to (demo-receiver.json, written for that run);
+ * under the browser suites' Node server, its in-memory endpoint.
+ */
+async function findLog() {
+  try {
+    const res = await fetch('/demo-receiver.json');
+    if (res.ok) return (await res.json()).log;
+  } catch {
+    // Not there: the Node server's endpoint, below.
+  }
+  return '/api/feedback/log';
+}
+
+/** A count, hidden when this log does not keep that kind of record. */
+const count = (id, list) => {
+  const value = document.getElementById(id);
+  value.parentElement.hidden = !Array.isArray(list);
+  value.textContent = Array.isArray(list) ? String(list.length) : '';
+};
+
+let logUrl = null;
+let timer = null;
+
 async function refresh() {
   try {
-    const res = await fetch('/api/feedback/log');
-    if (!res.ok) return;
+    logUrl ??= await findLog();
+    const res = await fetch(logUrl);
+    if (!res.ok) {
+      document.getElementById('log-status').textContent = 'No demo receiver is running, so nothing is recorded here (start the demo with make demo).';
+      clearInterval(timer);
+      return;
+    }
     const log = await res.json();
-    document.getElementById('count-submissions').textContent = String(log.submissions.length);
-    document.getElementById('count-tickets').textContent = String(log.tickets.length);
-    document.getElementById('count-clicks').textContent = String(log.inviteClicks.length);
+    count('count-tickets', log.tickets);
+    count('count-alerts', log.alerts);
+    count('count-submissions', log.submissions);
+    count('count-clicks', log.inviteClicks);
     document.getElementById('ticket-list').replaceChildren(...log.tickets.slice(-5).reverse().map(item));
   } catch {
-    // The demo server is gone; the widget keeps its answers and retries on its own.
+    // The receiver is gone for now; the widget keeps its answers and retries on its own.
   }
 }
 refresh();
-setInterval(refresh, 2000);
+timer = setInterval(refresh, 2000);

@@ -6,6 +6,7 @@ import wasm from './pkg/reviewloop_bg.wasm';
 import * as reviewloop from './index.js';
 import { reviewFromObject } from './lib/records.js';
 import { sha256Hex, verifyShopify, verifyTimestamped } from './lib/signatures.js';
+import { requireApiKey } from './worker/api-key.js';
 import { required, settings } from './worker/config.js';
 import { assessFeedback, readAnswers } from './worker/feedback.js';
 import { errorPage, feedbackPage } from './worker/feedback-page.js';
@@ -17,14 +18,19 @@ export { Outbox } from './worker/outbox.js';
 const ALERT_PRIORITIES = new Set(['urgent', 'high']);
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** Each route: its handler per method, and whether browsers may call it from other origins. */
+/**
+ * Each route: its handler per method, whether browsers may call it from other
+ * origins, and whether it takes the API key (when API_KEYS is set). The
+ * widget's endpoint does not: it runs in customers' browsers, which cannot keep
+ * a secret; the webhook has its signatures and the hosted page its token.
+ */
 const ROUTES = {
-  '/v1/classify': { POST: classifyRoute, cors: true },
-  '/v1/classify/batch': { POST: classifyBatchRoute, cors: true },
-  '/v1/draft': { POST: draftRoute, cors: true },
-  '/v1/lint': { POST: lintRoute, cors: true },
-  '/v1/reviews/webhook': { POST: reviewsWebhookRoute, cors: false },
-  '/v1/feedback': { POST: feedbackRoute, cors: true },
+  '/v1/classify': { methods: { POST: classifyRoute }, cors: true, apiKey: true },
+  '/v1/classify/batch': { methods: { POST: classifyBatchRoute }, cors: true, apiKey: true },
+  '/v1/draft': { methods: { POST: draftRoute }, cors: true, apiKey: true },
+  '/v1/lint': { methods: { POST: lintRoute }, cors: true, apiKey: true },
+  '/v1/reviews/webhook': { methods: { POST: reviewsWebhookRoute }, cors: false, apiKey: false },
+  '/v1/feedback': { methods: { POST: feedbackRoute }, cors: true, apiKey: false },
 };
 const FEEDBACK_PAGE = /^\/feedback\/([^/]+)$/;
 
@@ -44,15 +50,16 @@ export default {
       if (route === undefined) {
         throw new HttpError(404, 'not_found', `There is no ${url.pathname}: the API's routes are ${Object.keys(ROUTES).join(', ')} (POST) and /feedback/{order} (GET).`);
       }
-      const methods = Object.keys(route).filter((m) => m !== 'cors').join(', ');
+      const methods = Object.keys(route.methods).join(', ');
       const config = settings(env);
       if (request.method === 'OPTIONS' && route.cors) return preflight(request, config.allowedOrigins, methods);
-      const handler = route[request.method];
+      const handler = route.methods[request.method];
       if (handler === undefined) {
         throw new HttpError(405, 'method_not_allowed', `${url.pathname} takes ${methods}, not ${request.method}.`, { Allow: route.cors ? `${methods}, OPTIONS` : methods });
       }
       const cors = route.cors ? corsHeaders(request, config.allowedOrigins) : {};
       try {
+        if (route.apiKey) await requireApiKey(request, config);
         const response = await handler(request, env, config, ctx);
         for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
         return response;

@@ -24,6 +24,9 @@ function number(env, name) {
   return value;
 }
 
+/** A comma-separated setting as its non-empty, trimmed items. */
+const list = (raw) => String(raw ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+
 const cache = new WeakMap();
 
 /**
@@ -41,7 +44,9 @@ export function settings(env) {
       retryBaseMs: number(env, 'DELIVERY_RETRY_BASE_MS'),
       retryMaxMs: number(env, 'DELIVERY_RETRY_MAX_MS'),
       idempotencyRetentionMs: number(env, 'IDEMPOTENCY_RETENTION_SECONDS') * 1000,
-      allowedOrigins: new Set(String(env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)),
+      allowedOrigins: new Set(list(env.ALLOWED_ORIGINS)),
+      // Several keys, so one can be rotated out while callers move to the next.
+      apiKeys: list(env.API_KEYS),
     };
     cache.set(env, found);
   }

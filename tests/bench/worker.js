@@ -1,33 +1,42 @@
 // The edge worker under load, in local workerd (miniflare), on loopback:
 // requests per second and p50/p99 latency for /v1/classify and /v1/feedback
-// (autocannon, bounded in time), and the CPU time per request, two ways:
+// (autocannon, bounded in time), and the CPU time per request, three ways:
 //   - workerd's own CPU (user + system, /proc) over the run, divided by the
-//     requests served: everything a request costs (HTTP, JSON, routing,
-//     Durable Object storage for feedback), an upper bound on billed CPU;
-//   - the wasm `classify` call timed inside workerd over the same reviews,
-//     many rounds (tests/bench/worker-cpu.js): the core's share.
+//     requests served, with requests sent straight to the Worker's socket
+//     (miniflare's `unsafeDirectSockets`: no miniflare entry worker in front,
+//     which Cloudflare does not have either): the Worker's JS and wasm plus
+//     workerd's HTTP, an upper bound on what Cloudflare bills;
+//   - the same minus the floor (an unknown route's 404): the route's own cost;
+//   - inside workerd, per review (tests/bench/worker-cpu.js): JSON parse, the
+//     wasm `classify` call, JSON of the answer, and the whole route handler
+//     called in the isolate, which is the part Cloudflare bills as CPU time.
 // Durable Object storage sits on tmpfs (/dev/shm) when there is one, as the
 // tests' does: on disk, miniflare's fsyncs would set the feedback route's pace.
 //
-//   node tests/bench/worker.js [--seconds N] [--connections N]   (make bench-worker; 10 s a route by default)
+//   node tests/bench/worker.js [--seconds N] [--connections N] [--before DIR]
+//   (make bench-worker; 10 s a route by default). --before DIR benches DIR's
+//   js/worker.js and js/pkg first, in the same run (a checkout of another
+//   commit; this file's worker-cpu.js is copied into its tests/bench/).
 //
 // Reads real reviews from ../shared/data at run time; never copy them into the repo.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { parseRecords } from '../../js/lib/records.js';
-import { REVIEW_URL, ROOT, startWorker } from '../worker/helpers.mjs';
+import { REVIEW_URL, ROOT, descendants, startWorker } from '../worker/helpers.mjs';
 
 const require = createRequire(new URL('../../js/package.json', import.meta.url));
 const autocannon = require('autocannon');
 const { Miniflare } = require('miniflare');
 
+const BEFORE = process.argv.includes('--before') ? resolve(process.argv[process.argv.indexOf('--before') + 1] ?? '') + '/' : null;
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
   const value = at === -1 ? fallback : Number(process.argv[at + 1]);
   if (!Number.isInteger(value) || value <= 0) {
-    console.error(`--${name} takes a positive whole number; usage: node tests/bench/worker.js [--seconds N] [--connections N]`);
+    console.error(`--${name} takes a positive whole number; usage: node tests/bench/worker.js [--seconds N] [--connections N] [--before DIR]`);
     process.exit(2);
   }
   return value;
@@ -43,25 +52,10 @@ const reviews = parseRecords(readFileSync(new URL('../../../shared/data/womens_c
   .map((r) => r.review);
 const lengths = reviews.map((r) => r.text.length).sort((a, b) => a - b);
 
-/** The workerd processes below this one, read from /proc (miniflare starts one). */
-function workerdPids() {
-  const found = [];
-  const walk = (pid) => {
-    for (const task of safeList(`/proc/${pid}/task`)) {
-      for (const child of safeRead(`/proc/${pid}/task/${task}/children`).split(' ').filter(Boolean)) {
-        if (safeRead(`/proc/${child}/comm`).trim().startsWith('workerd')) found.push(Number(child));
-        walk(child);
-      }
-    }
-  };
-  walk(process.pid);
-  return found;
-}
+/** The workerd processes below this one (miniflare starts one). */
+const workerdPids = () => descendants(process.pid).filter((pid) => safeRead(`/proc/${pid}/comm`).startsWith('workerd'));
 function safeRead(path) {
   try { return readFileSync(path, 'utf8'); } catch { return ''; }
-}
-function safeList(path) {
-  try { return require('node:fs').readdirSync(path); } catch { return []; }
 }
 /** User + system CPU seconds of a process so far. */
 function cpuSeconds(pids) {
@@ -91,7 +85,7 @@ function run(url, name, requests) {
   });
 }
 
-async function measure(worker, pids, name, path, bodyOf) {
+async function measure(target, pids, name, path, bodyOf) {
   let i = 0;
   const requests = [{
     method: 'POST',
@@ -103,7 +97,7 @@ async function measure(worker, pids, name, path, bodyOf) {
     },
   }];
   const before = cpuSeconds(pids);
-  const result = await run(worker.url.href, name, requests);
+  const result = await run(target.url.href, name, requests);
   const cpu = cpuSeconds(pids) - before;
   const served = result.requests.total;
   return {
@@ -118,58 +112,98 @@ async function measure(worker, pids, name, path, bodyOf) {
   };
 }
 
-const receiver = await startReceiver();
-const worker = await startWorker({ SUPPORT_WEBHOOK_URL: receiver.url, DELIVERY_RETRY_BASE_MS: '1000', DELIVERY_RETRY_MAX_MS: '10000' });
-const pids = workerdPids();
-if (pids.length === 0) console.warn('no workerd process found under this one: CPU per request cannot be read');
+/** Every figure for the Worker at `root` (a checkout: its js/worker.js and js/pkg). */
+async function benchCheckout(root, label) {
+  const receiver = await startReceiver();
+  const before = new Set(workerdPids());
+  const worker = await startWorker(
+    { SUPPORT_WEBHOOK_URL: receiver.url, DELIVERY_RETRY_BASE_MS: '1000', DELIVERY_RETRY_MAX_MS: '10000' },
+    { scriptPath: `${root}js/worker.js`, modulesRoot: `${root}js`, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] },
+  );
+  const direct = await worker.mf.unsafeGetDirectURL();
+  const pids = workerdPids().filter((pid) => !before.has(pid));
+  if (pids.length === 0) console.warn('no workerd process found under this one: CPU per request cannot be read');
+  const target = { url: direct };
+  // Warm-up: rules compiled, code optimised.
+  for (const review of reviews.slice(0, 100)) {
+    await fetch(new URL('/v1/classify', direct), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(review) });
+  }
+  // The floor: what any request costs in this workerd (HTTP, routing, a JSON error).
+  const floor = await measure(target, pids, 'POST /v1/unknown (404, the floor)', '/v1/unknown', () => ({ body: '{}', headers: {} }));
+  const classifyFigures = await measure(target, pids, 'POST /v1/classify', '/v1/classify', (i) => ({ body: JSON.stringify(reviews[i % reviews.length]), headers: {} }));
+  // The same through miniflare's entry worker (its proxy in front of every request, in the same
+  // workerd process), as this bench measured before; Cloudflare has no such hop.
+  const viaEntry = await measure({ url: worker.url }, pids, 'POST /v1/classify via miniflare\'s entry worker', '/v1/classify', (i) => ({ body: JSON.stringify(reviews[i % reviews.length]), headers: {} }));
+  const runId = `${label.replace(/\W+/g, '-')}-${Date.now().toString(36)}`;
+  const feedbackFigures = await measure(target, pids, 'POST /v1/feedback', '/v1/feedback', (i) => {
+    const review = reviews[i % reviews.length];
+    const key = `bench-${runId}-${i}`;
+    // Answers as the widget sends them: the review's stars as satisfaction, its text as the comment.
+    const answers = { orderId: `B-${i}`, arrivedAsExpected: (review.rating ?? 5) > 2, satisfaction: Math.round(review.rating ?? 5), comment: review.text };
+    return { body: JSON.stringify({ idempotencyKey: key, answers }), headers: { 'idempotency-key': key } };
+  });
+  await new Promise((r) => setTimeout(r, 2000)); // let the tickets of the run go out
+  const ticketsDelivered = receiver.count();
+  await worker.dispose();
+  await receiver.close();
 
-// Warm-up: every route once per review shape, rules compiled, Durable Objects created.
-for (const review of reviews.slice(0, 100)) {
-  await worker.fetch('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(review) });
+  // Inside workerd: where a classify request's time goes.
+  if (root !== ROOT) {
+    mkdirSync(`${root}tests/bench`, { recursive: true });
+    copyFileSync(`${ROOT}tests/bench/worker-cpu.js`, `${root}tests/bench/worker-cpu.js`);
+  }
+  const seen = new Set(workerdPids());
+  const cpuWorker = new Miniflare({
+    modules: true,
+    scriptPath: `${root}tests/bench/worker-cpu.js`,
+    modulesRoot: root,
+    modulesRules: [{ type: 'ESModule', include: ['**/*.js'] }, { type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: '2026-04-20',
+    compatibilityFlags: ['nodejs_compat'],
+    bindings: { REVIEW_URL },
+  });
+  await cpuWorker.ready;
+  const cpuPids = workerdPids().filter((pid) => !seen.has(pid));
+  const inside = {};
+  for (const step of ['parse', 'classify', 'classifyShort', 'stringify', 'handler', 'harness', 'notFound']) {
+    const cpuBefore = cpuSeconds(cpuPids);
+    const response = await cpuWorker.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify({ step, reviews, rounds: ROUNDS }) });
+    if (!response.ok) throw new Error(`the in-workerd bench failed: ${await response.text()}`);
+    const { wall } = await response.json();
+    // Each review runs (rounds + 1) times, the first round being the warm-up.
+    inside[step] = { wall, cpuMs: ((cpuSeconds(cpuPids) - cpuBefore) * 1000) / (reviews.length * (ROUNDS + 1)) };
+  }
+  await cpuWorker.dispose();
+  return { label, rows: [floor, classifyFigures, viaEntry, feedbackFigures], ticketsDelivered, inside };
 }
 
-// The floor: what any request costs in this workerd (miniflare's entry worker, HTTP, routing, a JSON error).
-const baselineFigures = await measure(worker, pids, 'POST /v1/unknown (404, the floor)', '/v1/unknown', () => ({ body: '{}', headers: {} }));
-const classifyFigures = await measure(worker, pids, 'POST /v1/classify', '/v1/classify', (i) => ({ body: JSON.stringify(reviews[i % reviews.length]), headers: {} }));
-const runId = Date.now().toString(36);
-const feedbackFigures = await measure(worker, pids, 'POST /v1/feedback', '/v1/feedback', (i) => {
-  const review = reviews[i % reviews.length];
-  const key = `bench-${runId}-${i}`;
-  // Answers as the widget sends them: the review's stars as satisfaction, its text as the comment.
-  const answers = { orderId: `B-${i}`, arrivedAsExpected: (review.rating ?? 5) > 2, satisfaction: Math.round(review.rating ?? 5), comment: review.text };
-  return { body: JSON.stringify({ idempotencyKey: key, answers }), headers: { 'idempotency-key': key } };
-});
-await new Promise((r) => setTimeout(r, 2000)); // let the tickets of the run go out
-const ticketsDelivered = receiver.count();
-await worker.dispose();
-await receiver.close();
-
-// The core's share, timed inside workerd.
-const cpuWorker = new Miniflare({
-  modules: true,
-  scriptPath: `${ROOT}tests/bench/worker-cpu.js`,
-  modulesRoot: ROOT,
-  modulesRules: [{ type: 'ESModule', include: ['**/*.js'] }, { type: 'CompiledWasm', include: ['**/*.wasm'] }],
-  compatibilityDate: '2026-04-20',
-  compatibilityFlags: ['nodejs_compat'],
-});
-await cpuWorker.ready;
-const cpuPids = workerdPids().filter((pid) => !pids.includes(pid));
-const cpuBefore = cpuSeconds(cpuPids);
-const inside = await (await cpuWorker.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify({ reviews, rounds: 20 }) })).json();
-// CPU seconds are immune to other processes taking turns on the cores; the wall clock inside is not.
-const insideCpuMs = ((cpuSeconds(cpuPids) - cpuBefore) * 1000) / (inside.reviews * (inside.rounds + 1));
-await cpuWorker.dispose();
+const ROUNDS = 10;
+const runs = [];
+if (BEFORE !== null) runs.push(await benchCheckout(BEFORE, 'before'));
+runs.push(await benchCheckout(ROOT, BEFORE === null ? 'this build' : 'after'));
 
 const f = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-console.log(`reviewloop Worker in local workerd (miniflare), loopback, ${CONNECTIONS} connections, ${SECONDS} s a route, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine inflates latency)`);
+const ms = (n) => `${n.toFixed(3)} ms`;
+console.log(`reviewloop Worker in local workerd (miniflare), requests straight to the Worker's socket on loopback, ${CONNECTIONS} connections, ${SECONDS} s a route, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine inflates latency)`);
 console.log(`reviews: ${reviews.length} from womens_clothing/reviews_dev.csv, median ${lengths[lengths.length >> 1]} characters (p90 ${lengths[Math.floor(lengths.length * 0.9)]})`);
 console.log('');
-console.log('| route | requests | req/s | p50 | p99 | non-2xx | errors | workerd CPU per request |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const r of [baselineFigures, classifyFigures, feedbackFigures]) {
-  console.log(`| ${r.route} | ${f(r.requests)} | ${f(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${r.non2xx} | ${r.errors} | ${f(r.cpuMsPerRequest, 2)} ms |`);
+console.log('| build | route | requests | req/s | p50 | p99 | non-2xx | errors | workerd CPU per request | minus the floor |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const run of runs) {
+  const floor = run.rows[0].cpuMsPerRequest;
+  for (const r of run.rows) {
+    const above = r === run.rows[0] ? '—' : `${f(r.cpuMsPerRequest - floor, 2)} ms`;
+    console.log(`| ${run.label} | ${r.route} | ${f(r.requests)} | ${f(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${r.non2xx} | ${r.errors} | ${f(r.cpuMsPerRequest, 2)} ms | ${above} |`);
+  }
 }
 console.log('');
-console.log(`tickets delivered to the local support receiver during and 2 s after the feedback run: ${f(ticketsDelivered)}`);
-console.log(`wasm classify inside workerd (${inside.reviews} reviews x ${inside.rounds} rounds): wall clock ${inside.perReviewMs.median.toFixed(3)} ms per review median of rounds (min ${inside.perReviewMs.min.toFixed(3)}, max ${inside.perReviewMs.max.toFixed(3)}); workerd CPU ${insideCpuMs.toFixed(3)} ms per review; target < 1 ms`);
+console.log(`inside workerd, per review, ${ROUNDS} rounds over ${reviews.length} reviews: workerd CPU time over the step (wall clock in the isolate, median of rounds, in brackets)`);
+console.log('| build | JSON.parse of the body | classify (wasm crossing + core) | classify of "ok" (crossing + fixed cost) | JSON.stringify of the answer | whole /v1/classify handler | the harness around it | handler less harness | 404 handler |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const { label, inside } of runs) {
+  const cell = (s) => `${ms(s.cpuMs)} (${s.wall.median.toFixed(3)})`;
+  console.log(`| ${label} | ${cell(inside.parse)} | ${cell(inside.classify)} | ${cell(inside.classifyShort)} | ${cell(inside.stringify)} | ${cell(inside.handler)} | ${cell(inside.harness)} | ${ms(inside.handler.cpuMs - inside.harness.cpuMs)} | ${cell(inside.notFound)} |`);
+}
+console.log('');
+for (const run of runs) console.log(`${run.label}: tickets delivered during and 2 s after the feedback run: ${f(run.ticketsDelivered)}`);
+console.log('target: < 1 ms of CPU per typical review. Cloudflare bills the isolate\'s CPU time: the "handler less harness" column; the HTTP figures add workerd\'s own HTTP work.');

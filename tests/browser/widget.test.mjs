@@ -33,6 +33,13 @@ async function forOrder(orderId) {
 async function openOrder({ orderId = newOrder(), offline = false } = {}) {
   const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone first
   await context.route('https://reviews.example.com/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Review</title>' }));
+  // The demo page leaves review-link clicks unreported (the Worker records none);
+  // the Node server's endpoint records them, so the widget's report is tested here.
+  await context.route('**/order-status.html?*', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('<reviewloop-feedback', '<reviewloop-feedback invite-click-endpoint="/api/feedback/invite-click"');
+    await route.fulfill({ response, body });
+  });
   const page = await context.newPage();
   const problems = [];
   const posts = [];
@@ -42,7 +49,7 @@ async function openOrder({ orderId = newOrder(), offline = false } = {}) {
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
-    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/feedback') posts.push(r.postDataJSON());
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/feedback') posts.push(r.postDataJSON());
   });
   await context.addInitScript(() => {
     window.cspViolations = [];
@@ -168,7 +175,7 @@ describe('feedback widget', () => {
   test('5xx, slow and 4xx answers: clear messages, retried until accepted once, refusals kept', async () => {
     const { page, orderId, posts, close } = await openOrder();
     let calls = 0;
-    await page.route('**/api/feedback', async (route) => {
+    await page.route('**/v1/feedback', async (route) => {
       calls += 1;
       if (calls === 1) return route.fulfill({ status: 503, body: 'down' });
       if (calls === 2) await new Promise((r) => setTimeout(r, 5000)); // slower than the widget's patience for a message
@@ -184,7 +191,7 @@ describe('feedback widget', () => {
     await close();
 
     const refused = await openOrder();
-    await refused.page.route('**/api/feedback', (route) => route.fulfill({ status: 422, body: '{}' }));
+    await refused.page.route('**/v1/feedback', (route) => route.fulfill({ status: 422, body: '{}' }));
     await answer(refused.page, { help: true });
     await refused.page.getByRole('button', { name: 'Send answers' }).click();
     await status(refused.page).filter({ hasText: 'could not accept your answers (HTTP 422)' }).waitFor();

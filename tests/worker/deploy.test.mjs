@@ -1,5 +1,5 @@
 // What `wrangler deploy` would upload bundles, and `wrangler dev` (what
-// `make demo-worker` runs) serves the product: demo pages and browser files as
+// `make demo` runs) serves the product: demo pages and browser files as
 // static assets, the API and the hosted feedback page from the Worker.
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';

@@ -1,14 +1,14 @@
 // Shared by the Worker suites: js/worker.js running in workerd (through
 // miniflare's API, configured as wrangler.toml configures it), and a webhook
-// receiver on loopback that can be stopped, slowed and brought back.
+// receiver on loopback that can be stopped, slowed and brought back
+// (demo/receiver.js, the one `make demo` runs).
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { verifyTimestamped } from '../../js/lib/signatures.js';
+import { WebhookReceiver } from '../../demo/receiver.js';
 
 const require = createRequire(new URL('../../js/package.json', import.meta.url));
 const { Miniflare } = require('miniflare');
@@ -136,63 +136,10 @@ export async function assertStillServes(worker) {
   assert.ok(result.categories.some((c) => c.id === 'damaged_in_transit'));
 }
 
-/**
- * A merchant's webhook receiver on loopback. It verifies each delivery's
- * signature and keeps the first body per Idempotency-Key, as a real receiver
- * should; `stop()` closes the port (connections refused), `start()` brings it
- * back on the same port, `delayMs` makes it answer slowly.
- */
-export class Receiver {
+/** demo/receiver.js with the test secret, and a wait that fails naming what is missing. */
+export class Receiver extends WebhookReceiver {
   constructor(secret = SECRETS.WEBHOOK_SIGNING_SECRET) {
-    this.secret = secret;
-    this.port = 0;
-    this.server = null;
-    this.attempts = []; // every request that reached us, in order
-    this.received = new Map(); // Idempotency-Key -> first body
-    this.delayMs = 0;
-    this.status = 200;
-  }
-
-  get url() {
-    return `http://127.0.0.1:${this.port}/hook`;
-  }
-
-  async start() {
-    this.server = createServer((req, res) => {
-      const chunks = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', async () => {
-        const body = Buffer.concat(chunks);
-        const key = req.headers['idempotency-key'];
-        const verdict = await verifyTimestamped(this.secret, new Uint8Array(body), {
-          timestamp: req.headers['x-reviewloop-timestamp'] ?? null,
-          signature: req.headers['x-reviewloop-signature'] ?? null,
-          windowSeconds: 300,
-        });
-        this.attempts.push({ key, verdict, at: Date.now() });
-        // Kept even when the answer comes too late for the sender: it retries, we dedupe.
-        if (verdict === 'ok' && key && !this.received.has(key)) this.received.set(key, JSON.parse(body.toString('utf8')));
-        const answer = () => {
-          if (res.destroyed) return;
-          res.writeHead(verdict === 'ok' ? this.status : 401).end();
-        };
-        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
-        else answer();
-      });
-    });
-    await new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.port, '127.0.0.1', resolve);
-    });
-    this.port = this.server.address().port;
-  }
-
-  async stop() {
-    if (this.server === null) return;
-    const server = this.server;
-    this.server = null;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    super(secret);
   }
 
   /** Waits until every key has been received, or fails naming the missing ones. */
@@ -205,4 +152,37 @@ export class Receiver {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+/**
+ * Every process below `pid` (children, grandchildren…), from /proc: the
+ * workerd a test or bench started, and what a demo must leave behind on exit.
+ * @param {number} pid
+ * @returns {number[]}
+ */
+export function descendants(pid) {
+  const found = [];
+  const read = (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const walk = (parent) => {
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      return; // gone meanwhile
+    }
+    for (const task of tasks) {
+      for (const child of read(`/proc/${parent}/task/${task}/children`).split(' ').filter(Boolean)) {
+        found.push(Number(child));
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
 }
