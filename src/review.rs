@@ -16,11 +16,14 @@ pub struct Review {
     /// The host's id, echoed in the classification. Strings or numbers.
     #[serde(default, deserialize_with = "id_as_string")]
     pub id: Option<String>,
+    /// Missing or null reads as empty, which `validate` refuses with a message
+    /// that names `text` (a report counts a record that carries its classification without it).
+    #[serde(default, deserialize_with = "text_or_null")]
     pub text: String,
     #[serde(default)]
     pub title: Option<String>,
-    /// Stars, 1 to 5; fractional values (4.5) are accepted.
-    #[serde(default)]
+    /// Stars, 1 to 5; fractional values (4.5) are accepted, and text holding a number ("4").
+    #[serde(default, deserialize_with = "rating")]
     pub rating: Option<f64>,
     /// The language the host already knows (ISO 639-1), trusted over detection.
     #[serde(default)]
@@ -37,7 +40,8 @@ pub struct Review {
     pub region: Option<String>,
     #[serde(default)]
     pub warehouse: Option<String>,
-    #[serde(default)]
+    /// As exports write dates (`src/dates.rs` reads them), or Unix time as a number.
+    #[serde(default, deserialize_with = "text_or_number")]
     pub created_at: Option<String>,
     #[serde(default)]
     pub author: Option<String>,
@@ -84,4 +88,41 @@ pub(crate) fn id_as_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Opt
         Some(Id::Number(n)) => Some(n.to_string()),
         None => None,
     })
+}
+
+fn text_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Dates arrive as text or as Unix time numbers.
+pub(crate) fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Text(String),
+        Number(f64),
+    }
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Text(s)) => Some(s),
+        Some(Value::Number(n)) if n.is_finite() && n.fract() == 0.0 => Some(format!("{}", n as i64)),
+        Some(Value::Number(_)) | None => None,
+    })
+}
+
+/// Stars as a number, or as text holding one ("4", "4.5", "4,5").
+fn rating<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Number(f64),
+        Text(String),
+    }
+    match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => Ok(Some(n)),
+        Some(Value::Text(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::Text(s)) => s.trim().replace(',', ".").parse().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!("the rating {s:?} is not a number: give stars as a number from 1 to 5, or leave it out"))
+        }),
+        None => Ok(None),
+    }
 }

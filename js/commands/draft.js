@@ -20,15 +20,11 @@ ${REPLY_FLAGS_HELP}`,
     const file = oneFile('draft', positionals);
     await init();
     const options = replyOptions(values);
-    return eachRecord(file, (reviews) =>
-      reviews.map((review) => {
-        try {
-          const draft = draftReply(review, options);
-          return { id: draft.id, reply: draft.reply, lint: draft.lint, escalated: draft.escalated };
-        } catch (error) {
-          return { id: review.id == null ? null : String(review.id), error: error.message };
-        }
-      }),
-    );
+    return eachRecord(file, {
+      each(review) {
+        const draft = draftReply(review, options);
+        return { id: draft.id, reply: draft.reply, lint: draft.lint, escalated: draft.escalated };
+      },
+    });
   },
 };

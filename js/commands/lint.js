@@ -21,15 +21,8 @@ ${REPLY_FLAGS_HELP}`,
     await init();
     const options = replyOptions(values);
     delete options.variant;
-    return eachRecord(file, (replies) =>
-      replies.map((reply) => {
-        const id = reply.id == null ? null : String(reply.id);
-        try {
-          return { id, ...lintReply(reply.text, options) };
-        } catch (error) {
-          return { id, error: error.message };
-        }
-      }),
-    );
+    return eachRecord(file, {
+      each: (reply) => ({ id: reply.id == null ? null : String(reply.id), ...lintReply(reply.text, options) }),
+    });
   },
 };

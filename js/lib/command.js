@@ -39,20 +39,37 @@ export async function write(text) {
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
+/** A record's id as text, when it has one. */
+function idOf(review) {
+  return review?.id == null ? null : String(review.id);
+}
+
 /**
- * Runs `handle` over the records of FILE (or stdin) in batches and writes one
- * JSON line per record, in input order. `handle(records)` gets the readable
- * records and returns one result per record; a result with an `error` (or a
- * record that could not be read) is written as `{ id, error, line }`.
+ * Runs the command over the records of FILE (or stdin) in batches and writes
+ * one JSON line per record, in input order. Either `each(review)` returns
+ * the result for one review (a throw refuses that review alone), or
+ * `batch(reviews)` returns one result per review, a refusal being
+ * `{ id, error }` in its place. A refused review, or a record that could not
+ * be read, is written as `{ id, error, line }`.
+ * @param {string | undefined} file
+ * @param {{ each?: (review: object) => object, batch?: (reviews: object[]) => object[] }} handle
  * @returns {Promise<number>} EXIT_OK, or EXIT_REFUSED when any record failed
  */
-export async function eachRecord(file, handle) {
+export async function eachRecord(file, { each, batch: many }) {
   const input = await openInput(file);
   let status = EXIT_OK;
   let batch = [];
+  const one = (review) => {
+    try {
+      return each(review);
+    } catch (error) {
+      return { id: idOf(review), error: error.message };
+    }
+  };
 
   const flush = async () => {
-    const results = handle(batch.filter((r) => r.review).map((r) => r.review));
+    const reviews = batch.filter((r) => r.review).map((r) => r.review);
+    const results = many ? many(reviews) : reviews.map(one);
     let next = 0;
     const lines = batch.map((record) => {
       const result = record.review ? results[next++] : record;

@@ -4,20 +4,23 @@
 //! size or fit in 14 days", sees spikes against each item's own baseline, and
 //! knows what to fix first.
 //!
-//! [`Patterns`] is fed one review at a time; its memory grows with the
-//! distinct items and days seen, not with the reviews (apart from 8 bytes a
-//! review id, to count nothing twice).
+//! [`Patterns`] is fed one review at a time; its memory follows the distinct
+//! items (the catalogue: products, SKUs, carriers…), and the days it keeps
+//! (only those a summary reads: see [`Patterns::kept_from`]), not the
+//! reviews, apart from about 11 bytes a review id to count nothing twice
+//! (`seen.rs`).
 
 mod record;
+mod seen;
 mod series;
 mod summary;
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::Deserialize;
 
-pub use record::{ClassifiedAs, Labelled, ReportRecord, SentimentIn};
+pub use record::{classify_lines, ClassifiedAs, Labelled, ReportRecord, SentimentIn};
+use seen::SeenIds;
 use series::DailyCounts;
 pub use summary::*;
 
@@ -92,12 +95,12 @@ impl Dimension {
 
     fn of(self, r: &ReportRecord) -> Option<&str> {
         let value = match self {
-            Self::Product => &r.product,
-            Self::Sku => &r.sku,
-            Self::Variant => &r.variant,
-            Self::Carrier => &r.carrier,
-            Self::Region => &r.region,
-            Self::Warehouse => &r.warehouse,
+            Self::Product => &r.review.product,
+            Self::Sku => &r.review.sku,
+            Self::Variant => &r.review.variant,
+            Self::Carrier => &r.review.carrier,
+            Self::Region => &r.review.region,
+            Self::Warehouse => &r.review.warehouse,
             Self::Campaign => &r.campaign,
             Self::Segment => &r.segment,
             Self::Store => return Some(STORE),
@@ -221,6 +224,8 @@ const PAIR_SEPARATOR: char = '\u{1f}';
 const URGENT_KEPT: usize = 50;
 /// Examples kept per kind of skipped record.
 const EXAMPLES_KEPT: usize = 5;
+/// Day counts too old to be read are dropped when the first day kept has moved on this far.
+const PRUNE_EVERY_DAYS: i32 = 7;
 
 /// The reviews a report has read so far, folded into counts.
 #[derive(Clone, Debug)]
@@ -231,7 +236,7 @@ pub struct Patterns {
     items: Vec<Item>,
     values_per_dimension: HashMap<(Dimension, Option<Dimension>), usize>,
     capped: HashSet<Dimension>,
-    seen_ids: HashSet<u64>,
+    seen_ids: SeenIds,
     totals: Totals,
     /// Complaints per cause over all reviews, by day (the timeline).
     timeline: Vec<DailyCounts>,
@@ -244,6 +249,10 @@ pub struct Patterns {
     first_day: Option<i32>,
     last_day: Option<i32>,
     latest: Option<Seconds>,
+    /// Day counts before this day have been dropped (see [`Patterns::kept_from`]).
+    pruned_before: Option<i32>,
+    /// The day of `options.as_of`, read once.
+    as_of_given: Option<i32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -272,6 +281,7 @@ pub struct Held {
     pub items: usize,
     pub day_entries: usize,
     pub review_ids: usize,
+    pub review_id_bytes: usize,
 }
 
 /// Whether a record was counted.
@@ -294,12 +304,6 @@ fn risk_index(risk: Risk) -> usize {
     Risk::ALL.iter().position(|r| *r == risk).unwrap_or(0)
 }
 
-fn id_hash(id: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    id.trim().hash(&mut h);
-    h.finish()
-}
-
 /// Cuts text to at most `max` bytes on a character boundary.
 fn cut(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -315,13 +319,15 @@ fn cut(text: &str, max: usize) -> &str {
 impl Patterns {
     pub fn new(options: ReportOptions) -> Result<Self, Error> {
         options.check()?;
+        let as_of_given = options.as_of.as_deref().and_then(read_date).map(|d| day_of(d.at).clamp(i32::MIN.into(), i32::MAX.into()) as i32);
         Ok(Patterns {
+            as_of_given,
             options,
             index: HashMap::new(),
             items: Vec::new(),
             values_per_dimension: HashMap::new(),
             capped: HashSet::new(),
-            seen_ids: HashSet::new(),
+            seen_ids: SeenIds::default(),
             totals: Totals::default(),
             timeline: vec![DailyCounts::default(); Category::ALL.len()],
             volume: DailyCounts::default(),
@@ -333,6 +339,7 @@ impl Patterns {
             first_day: None,
             last_day: None,
             latest: None,
+            pruned_before: None,
         })
     }
 
@@ -340,8 +347,8 @@ impl Patterns {
     /// classification. A record the classifier refuses is noted as skipped
     /// and its error returned; a repeated id is noted and not counted again.
     pub fn add(&mut self, record: &ReportRecord) -> Result<Added, Error> {
-        if let Some(id) = record.id.as_deref().filter(|id| !id.trim().is_empty()) {
-            if !self.seen_ids.insert(id_hash(id)) {
+        if let Some(id) = record.review.id.as_deref().filter(|id| !id.trim().is_empty()) {
+            if !self.seen_ids.insert(id) {
                 self.skip(SkipReason::DuplicateId, id);
                 return Ok(Added::Duplicate);
             }
@@ -350,10 +357,10 @@ impl Patterns {
             Ok(c) => c,
             Err(e) => {
                 // Let the id be used by a corrected copy of the record later in the file.
-                if let Some(id) = record.id.as_deref() {
-                    self.seen_ids.remove(&id_hash(id));
+                if let Some(id) = record.review.id.as_deref().filter(|id| !id.trim().is_empty()) {
+                    self.seen_ids.remove(id);
                 }
-                self.skip(SkipReason::Unreadable, record.id.as_deref().unwrap_or("(no id)"));
+                self.skip(SkipReason::Unreadable, record.review.id.as_deref().unwrap_or("(no id)"));
                 return Err(e);
             }
         };
@@ -385,9 +392,10 @@ impl Patterns {
             t.reviews += 1;
         }
         let label = c.sentiment.label;
-        let unhappy = matches!(label, SentimentLabel::Negative | SentimentLabel::Mixed) || record.rating.is_some_and(|r| r <= 2.0);
+        let rating = record.review.rating;
+        let unhappy = matches!(label, SentimentLabel::Negative | SentimentLabel::Mixed) || rating.is_some_and(|r| r <= 2.0);
         t.by_sentiment[sentiment_index(label)] += 1;
-        match record.rating.filter(|r| (1.0..=5.0).contains(r)) {
+        match rating.filter(|r| (1.0..=5.0).contains(r)) {
             Some(r) => t.by_rating[(r.round() as usize).clamp(1, 5) - 1] += 1,
             None => t.unrated += 1,
         }
@@ -413,7 +421,7 @@ impl Patterns {
         }
         t.money_unhappy += money;
 
-        let written = match record.created_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let written = match record.review.created_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
                 t.undated += 1;
                 None
@@ -438,6 +446,10 @@ impl Patterns {
         if let Some(day) = day {
             self.first_day = Some(self.first_day.map_or(day, |d| d.min(day)));
             self.last_day = Some(self.last_day.map_or(day, |d| d.max(day)));
+            self.prune();
+        }
+        let (timeline_from, items_from, to) = self.kept_from();
+        if let Some(day) = day.filter(|d| *d >= timeline_from && *d <= to) {
             self.volume.add(day, 1, 0.0);
             for cause in &causes {
                 if let Some(series) = self.timeline.get_mut(cause_index(*cause)) {
@@ -445,6 +457,7 @@ impl Patterns {
                 }
             }
         }
+        let kept_day = day.filter(|d| *d >= items_from && *d <= to);
 
         let keys = self.keys_of(record);
         for at in keys {
@@ -453,7 +466,7 @@ impl Patterns {
             if unhappy {
                 item.unhappy += 1;
             }
-            if let Some(r) = record.rating {
+            if let Some(r) = rating {
                 item.rating_sum += r;
                 item.rated += 1;
             }
@@ -463,7 +476,7 @@ impl Patterns {
             for cause in &causes {
                 let (_, total, series) = item.cause(*cause);
                 *total += 1;
-                if let Some(day) = day {
+                if let Some(day) = kept_day {
                     series.add(day, 1, money);
                 }
             }
@@ -514,12 +527,13 @@ impl Patterns {
     }
 
     fn keep_urgent(&mut self, record: &ReportRecord, c: &ClassifiedAs, written: Option<Seconds>) {
-        let excerpt = record.text.as_deref().or(record.title.as_deref()).map(|t| cut(t.trim(), 160).to_string());
+        let review = &record.review;
+        let excerpt = Some(review.text.trim()).filter(|t| !t.is_empty()).or(review.title.as_deref()).map(|t| cut(t.trim(), 160).to_string());
         let entry = UrgentReview {
-            id: record.id.clone(),
+            id: review.id.clone(),
             date: written.map(|at| crate::dates::format_day(day_of(at))),
             at: written,
-            product: record.product.clone().or_else(|| record.sku.clone()),
+            product: review.product.clone().or_else(|| review.sku.clone()),
             risks: c.risks.iter().map(|r| r.id).collect(),
             priority: c.priority,
             excerpt,
@@ -551,8 +565,8 @@ impl Patterns {
             self.case_problem_count += 1;
             if self.case_problems.len() < EXAMPLES_KEPT {
                 self.case_problems.push(CaseNote {
-                    id: record.id.clone(),
-                    problem: format!("The case of review {} {problem}.", record.id.as_deref().unwrap_or("(no id)")),
+                    id: record.review.id.clone(),
+                    problem: format!("The case of review {} {problem}.", record.review.id.as_deref().unwrap_or("(no id)")),
                 });
             }
         }
@@ -561,12 +575,44 @@ impl Patterns {
     }
 
     /// What the report holds in memory, for benchmarks and tests: it follows
-    /// the distinct items and days, plus one 8-byte hash per review id.
+    /// the distinct items and the days kept, plus a fingerprint per review id.
     pub fn held(&self) -> Held {
         let day_entries = self.items.iter().flat_map(|i| i.causes.iter().map(|(_, _, s)| s.len())).sum::<usize>()
             + self.timeline.iter().map(DailyCounts::len).sum::<usize>()
             + self.volume.len();
-        Held { items: self.items.len(), day_entries, review_ids: self.seen_ids.len() }
+        Held { items: self.items.len(), day_entries, review_ids: self.seen_ids.len(), review_id_bytes: self.seen_ids.bytes() }
+    }
+
+    /// The days whose counts a summary can still read: from the first for
+    /// the store-wide timeline, from the second for items (recurring issues
+    /// with their earlier windows, spikes with their baseline weeks), to the
+    /// third. Windows end on `asOf` when it is given, else on the latest day,
+    /// which only moves later as reading goes on, so a day before these is
+    /// never read again and its counts can go (its reviews stay in totals).
+    fn kept_from(&self) -> (i32, i32, i32) {
+        let Some(end) = self.as_of_day() else { return (i32::MIN, i32::MIN, i32::MAX) };
+        let items = summary::days_read_for_items(self.options.window_days);
+        let to = if self.options.as_of.is_some() { end } else { i32::MAX };
+        (end.saturating_sub(summary::DAYS_READ_FOR_TIMELINE - 1), end.saturating_sub(items - 1), to)
+    }
+
+    /// Drops day counts no summary will read, a week at a time.
+    fn prune(&mut self) {
+        let (timeline_from, items_from, _) = self.kept_from();
+        let from = timeline_from.min(items_from);
+        if self.pruned_before.is_some_and(|p| from < p.saturating_add(PRUNE_EVERY_DAYS)) || from == i32::MIN {
+            return;
+        }
+        self.pruned_before = Some(from);
+        for item in &mut self.items {
+            for (_, _, series) in &mut item.causes {
+                series.drop_before(items_from);
+            }
+        }
+        for series in &mut self.timeline {
+            series.drop_before(timeline_from);
+        }
+        self.volume.drop_before(timeline_from);
     }
 
     fn target(&self) -> Seconds {
@@ -619,7 +665,7 @@ impl Patterns {
                 match serde_json::from_slice::<ReportRecord>(raw) {
                     Ok(record) => match self.add(&record) {
                         Ok(_) => None,
-                        Err(e) => Some((record.id, e.to_string())),
+                        Err(e) => Some((record.review.id, e.to_string())),
                     },
                     Err(e) => {
                         let mut why = format!("not a review we can read ({e}): write one review object a line.");

@@ -34,6 +34,14 @@ impl DailyCounts {
         }
     }
 
+    /// Forgets the days before `day`.
+    pub fn drop_before(&mut self, day: i32) {
+        let end = self.days.partition_point(|e| e.0 < day);
+        if end > 0 {
+            self.days.drain(..end);
+        }
+    }
+
     /// Days with any count.
     pub fn len(&self) -> usize {
         self.days.len()
@@ -67,5 +75,9 @@ mod tests {
         assert_eq!(s.between(2, 4), (0, 0.0));
         assert_eq!(s.between(0, 100).0, 7);
         assert_eq!(s.days.len(), 4);
+        s.drop_before(6);
+        assert_eq!(s.between(0, 100), (2, 4.0));
+        s.drop_before(100);
+        assert_eq!(s.len(), 0);
     }
 }

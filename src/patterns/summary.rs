@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{about, Dimension, Item, ItemKey, Patterns, OTHER, PAIR_SEPARATOR};
-use crate::dates::{day_of, format_day, read_date};
+use crate::dates::{format_day, read_date};
 use crate::recovery::RecoverySummary;
 use crate::taxonomy::{Category, Priority, Risk, SentimentLabel};
 
@@ -24,6 +24,15 @@ const CONCENTRATED: f64 = 0.6;
 const BASELINE_WINDOWS: i32 = 4;
 /// Weeks drawn in the timeline.
 const TIMELINE_WEEKS: i64 = 26;
+
+/// Days up to `asOf` the store-wide timeline reads.
+pub(super) const DAYS_READ_FOR_TIMELINE: i32 = TIMELINE_WEEKS as i32 * 7;
+
+/// Days up to `asOf` an item's counts are read over: its window and the
+/// windows before it (recurring issues), its last week and the baseline weeks (spikes).
+pub(super) fn days_read_for_items(window_days: u32) -> i32 {
+    ((BASELINE_WINDOWS + 1) * window_days as i32).max((BASELINE_WEEKS + 1) * 7)
+}
 
 /// Why records were left out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -269,9 +278,8 @@ fn money_text(m: f64) -> String {
 
 impl Patterns {
     /// The day windows end on: `asOf`, or the latest review's day.
-    fn as_of_day(&self) -> Option<i32> {
-        let given = self.options.as_of.as_deref().and_then(read_date).map(|d| day_of(d.at) as i32);
-        given.or(self.last_day)
+    pub(super) fn as_of_day(&self) -> Option<i32> {
+        self.as_of_given.or(self.last_day)
     }
 
     /// The report so far (reading may go on afterwards).
@@ -545,7 +553,14 @@ impl Patterns {
                 });
             }
         }
-        spikes.sort_by(|a, b| a.p_value.total_cmp(&b.p_value).then(b.last_week.cmp(&a.last_week)).then(a.value.cmp(&b.value)));
+        spikes.sort_by(|a, b| {
+            a.p_value
+                .total_cmp(&b.p_value)
+                .then(b.last_week.cmp(&a.last_week))
+                .then(a.dimension.cmp(b.dimension))
+                .then(a.value.cmp(&b.value))
+                .then(a.cause.cmp(&b.cause))
+        });
         spikes.truncate(self.options.top);
         spikes
     }
@@ -565,7 +580,9 @@ impl Patterns {
             };
             let Some((_, _, series)) = item.causes.iter().find(|(c, ..)| *c == cause) else { continue };
             let (n, _) = series.between(end - 6, end);
-            if n as f64 >= CONCENTRATED * last_week as f64 && best.as_ref().is_none_or(|b| n > b.reviews) {
+            // Ties go to the first name in order, so the sentence is the same in every run.
+            let better = |b: &Concentration| n > b.reviews || (n == b.reviews && (other.0.label(), other.1) < (b.dimension, b.value.as_str()));
+            if n as f64 >= CONCENTRATED * last_week as f64 && best.as_ref().is_none_or(better) {
                 best = Some(Concentration { dimension: other.0.label(), value: other.1.to_string(), reviews: n });
             }
         }

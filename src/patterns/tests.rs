@@ -1,4 +1,5 @@
 use super::*;
+use crate::review::Review;
 
 fn classified(label: SentimentLabel, causes: &[Category]) -> ClassifiedAs {
     ClassifiedAs {
@@ -12,9 +13,7 @@ fn classified(label: SentimentLabel, causes: &[Category]) -> ClassifiedAs {
 
 fn record(id: &str, sku: &str, date: &str, causes: &[Category]) -> ReportRecord {
     ReportRecord {
-        id: Some(id.into()),
-        sku: Some(sku.into()),
-        created_at: Some(date.into()),
+        review: Review { id: Some(id.into()), sku: Some(sku.into()), created_at: Some(date.into()), ..Review::default() },
         classification: Some(classified(if causes.is_empty() { SentimentLabel::Positive } else { SentimentLabel::Negative }, causes)),
         ..ReportRecord::default()
     }
@@ -112,4 +111,56 @@ fn reads_json_lines_in_the_core() {
     assert_eq!(s.root_causes.iter().map(|c| (c.id, c.reviews)).collect::<Vec<_>>(), vec![(Category::SizeFit, 2)]);
     let reasons: Vec<(SkipReason, u64)> = s.skipped.iter().map(|k| (k.reason, k.count)).collect();
     assert_eq!(reasons, vec![(SkipReason::DuplicateId, 1), (SkipReason::Unreadable, 1), (SkipReason::CutOff, 1)]);
+}
+
+#[test]
+fn lines_classified_elsewhere_count_as_if_classified_here() {
+    let text = concat!(
+        r#"{"id":"a","text":"The shirt shrank after one wash and the seams came apart.","sku":"TEE","createdAt":"2024-05-01","rating":2,"note":"kept"}"#,
+        "\n\n",
+        r#"{"id":"b","text":"Arrived two weeks late.","classification":null,"createdAt":1714608000}"#,
+        "\r\n",
+        r#"{"id":"c","text":"","rating":1}"#,
+        "\n",
+        r#"{"id":"d","text":"fine","sentiment":{"label":"positive"},"priority":"low"}"#,
+        "\n",
+        r#"{"id":"e","text":"broken"#,
+    );
+    let out = classify_lines(text.as_bytes());
+    let lines: Vec<&str> = std::str::from_utf8(&out).unwrap().split('\n').collect();
+    assert_eq!(lines.len(), text.split('\n').count(), "one line out for each line in");
+    assert!(lines[0].starts_with(r#"{"classification":{"sentiment":{"label":"#), "{}", lines[0]);
+    assert!(lines[0].ends_with(r#","id":"a","text":"The shirt shrank after one wash and the seams came apart.","sku":"TEE","createdAt":"2024-05-01","rating":2,"note":"kept"}"#), "{}", lines[0]);
+    assert!(lines[0].contains(r#""categories":[{"id":"quality"}"#), "{}", lines[0]);
+    assert_eq!(lines[2], "{\"id\":\"b\",\"text\":\"Arrived two weeks late.\",\"classification\":null,\"createdAt\":1714608000}\r", "a classification key already there: left to the report");
+    assert_eq!(&lines[1..], &text.split('\n').collect::<Vec<_>>()[1..], "blank, refused, classified and broken lines come back as they were");
+
+    let mut here = Patterns::new(ReportOptions::default()).unwrap();
+    let mut elsewhere = Patterns::new(ReportOptions::default()).unwrap();
+    let errors_here = here.add_json_lines(text.as_bytes(), 1, true);
+    let errors_elsewhere = elsewhere.add_json_lines(&out, 1, true);
+    assert_eq!(errors_here, errors_elsewhere);
+    assert_eq!(errors_here.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4, 6]);
+    assert_eq!(here.summary(), elsewhere.summary());
+    assert_eq!(here.summary().volume.reviews, 3);
+    assert_eq!(classify_lines(b"{ }"), b"{ }".to_vec(), "no text: left to the report");
+    let one = classify_lines(br#"{"text":"Cold food."}"#);
+    assert!(serde_json::from_slice::<ReportRecord>(&one).unwrap().classification.is_some());
+}
+
+#[test]
+fn a_classified_record_needs_no_text() {
+    let mut p = Patterns::new(ReportOptions::default()).unwrap();
+    let text = concat!(
+        r#"{"id":"a","text":null,"kind":"answer","classification":{"sentiment":{"label":"negative"},"categories":[{"id":"delivery_delay"}],"priority":"normal"}}"#,
+        "\n",
+        r#"{"id":"b","rating":4,"sentiment":{"label":"positive"},"priority":"low"}"#,
+        "\n",
+        r#"{"id":"c","text":null}"#,
+    );
+    let errors = p.add_json_lines(text.as_bytes(), 1, false);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].error.contains("no text"), "{}", errors[0].error);
+    let s = p.summary();
+    assert_eq!((s.volume.reviews, s.volume.answers), (1, 1));
 }

@@ -3,7 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::{js_error, to_js};
-use crate::patterns::{Patterns, ReportOptions, SkipReason};
+use crate::patterns::{classify_lines, Patterns, ReportOptions, SkipReason};
 
 /// A report being built: feed it JSON Lines, read `summary()` at any point.
 /// (JS objects reach it as JSON too: `JSON.stringify` and one parse in the
@@ -52,4 +52,14 @@ impl ReviewReport {
     pub fn summary(&self) -> Result<JsValue, JsError> {
         to_js(&self.0.summary())
     }
+}
+
+/// Classifies the records of JSON Lines bytes that carry no classification,
+/// for a report fed from several threads (each with its own wasm instance):
+/// the same lines come back, readable unclassified records with their
+/// `classification` added, every other line as it was (the report refuses
+/// those with its own reason).
+#[wasm_bindgen(js_name = classifyReportLines)]
+pub fn classify_report_lines(bytes: &[u8]) -> Vec<u8> {
+    classify_lines(bytes)
 }

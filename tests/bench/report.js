@@ -8,11 +8,13 @@
 //
 //   node tests/bench/report.js            # 250k, 500k, 1M (a few minutes)
 //   node tests/bench/report.js --quick    # 50k, 100k, 200k
+//   node tests/bench/report.js --unclassified   # only the threads comparison
 //
 // The reviews carry their classification (as `reviewloop classify` output
-// merged into the review), so the figure is the report's own cost; the
-// classifier's rate (measured at the end on unclassified reviews) bounds a
-// run that must classify as it goes.
+// merged into the review), so the figure is the report's own cost. At the
+// end, reviews without a classification: classified on the main thread
+// (`--threads 1`, as before threads) and in worker threads (`--threads 2`),
+// run alternately three times so a busy spell on the machine hits both.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -31,7 +33,8 @@ const SIZES = quick ? [50_000, 100_000, 200_000] : [250_000, 500_000, 1_000_000]
 /** Distinct texts, classified once and reused across the generated stream. */
 const TEXTS = quick ? 2_000 : 6_000;
 /** Reviews classified as they are read, for the classifier-bound rate. */
-const UNCLASSIFIED = 5_000;
+const UNCLASSIFIED = quick ? 8_000 : 40_000;
+const onlyUnclassified = process.argv.includes('--unclassified');
 
 /** A deterministic stream of choices (xorshift32). */
 function rng(seed) {
@@ -100,9 +103,9 @@ async function generate(path, count, reviews, classified) {
 }
 
 /** Runs the report as a user would; /usr/bin/time reports the peak resident memory. */
-async function report(path) {
+async function report(path, ...args) {
   const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', process.execPath, CLI, 'report', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', process.execPath, CLI, 'report', path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -121,23 +124,32 @@ try {
   const { reviews, rate } = await texts();
   console.log(`${reviews.length.toLocaleString('en-US')} distinct review texts from ../shared/data, classified once at ${Math.round(rate).toLocaleString('en-US')} reviews/s`);
   console.log(`\nload average before: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores; other work on the machine stretches wall time, not CPU time)`);
-  console.log('\n  reviews      file   wall time   CPU time   reviews/s (wall)   peak memory');
-  for (const size of SIZES) {
+  console.log('\n  reviews      file   wall time   CPU time   reviews/s (wall)   peak memory   vs the first size');
+  let firstPeak;
+  for (const size of onlyUnclassified ? [] : SIZES) {
     const path = join(dir, `reviews-${size}.jsonl`);
     await generate(path, size, reviews, true);
     const bytes = (await stat(path)).size;
     const r = await report(path);
+    firstPeak ??= r.peakMb;
     console.log(
-      `${size.toLocaleString('en-US').padStart(9)}  ${`${Math.round(bytes / 1048576)} MB`.padStart(8)}  ${`${r.seconds.toFixed(1)} s`.padStart(10)}  ${`${r.cpu.toFixed(1)} s`.padStart(9)}  ${Math.round(size / r.seconds).toLocaleString('en-US').padStart(17)}  ${`${r.peakMb.toFixed(0)} MB`.padStart(12)}`,
+      `${size.toLocaleString('en-US').padStart(9)}  ${`${Math.round(bytes / 1048576)} MB`.padStart(8)}  ${`${r.seconds.toFixed(1)} s`.padStart(10)}  ${`${r.cpu.toFixed(1)} s`.padStart(9)}  ${Math.round(size / r.seconds).toLocaleString('en-US').padStart(17)}  ${`${r.peakMb.toFixed(0)} MB`.padStart(12)}  ${`${r.peakMb - firstPeak >= 0 ? '+' : ''}${(r.peakMb - firstPeak).toFixed(0)} MB`.padStart(16)}`,
     );
     await rm(path);
   }
   const path = join(dir, 'unclassified.jsonl');
   await generate(path, UNCLASSIFIED, reviews, false);
-  const r = await report(path);
-  console.log(
-    `\nclassifying as it reads (no classification in the input): ${UNCLASSIFIED.toLocaleString('en-US')} reviews in ${r.seconds.toFixed(1)} s wall, ${r.cpu.toFixed(1)} s CPU, ${Math.round(UNCLASSIFIED / r.seconds).toLocaleString('en-US')} reviews/s, peak ${r.peakMb.toFixed(0)} MB`,
-  );
+  console.log(`\nclassifying as it reads (no classification in the input; each thread's wasm instance spends about a second warming up), ${UNCLASSIFIED.toLocaleString('en-US')} reviews, load average ${(await import('node:os')).loadavg()[0].toFixed(1)}:`);
+  const rates = { 1: [], 2: [] };
+  for (const threads of [1, 2, 1, 2, 1, 2]) {
+    const r = await report(path, '--threads', String(threads));
+    rates[threads].push(UNCLASSIFIED / r.seconds);
+    console.log(
+      `  --threads ${threads}: ${r.seconds.toFixed(1)} s wall, ${r.cpu.toFixed(1)} s CPU, ${Math.round(UNCLASSIFIED / r.seconds).toLocaleString('en-US')} reviews/s, peak ${r.peakMb.toFixed(0)} MB`,
+    );
+  }
+  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  console.log(`  median of three: ${Math.round(median(rates[1])).toLocaleString('en-US')} reviews/s on one thread, ${Math.round(median(rates[2])).toLocaleString('en-US')} on two (${(median(rates[2]) / median(rates[1])).toFixed(2)}×); load average after: ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
