@@ -21,7 +21,7 @@ fn main() {
         eprintln!("train: cannot write {path}: {e}");
         std::process::exit(2);
     }
-    let used = model.table.chunks(3).filter(|w| w.iter().any(|v| *v != 0)).count();
+    let used = model.buckets_used();
     let names: Vec<&str> = sets.iter().map(|(s, _)| s.name).collect();
     println!("wrote {path}: {used} buckets in use, from {} reviews of {}", all.len(), names.join(", "));
 }

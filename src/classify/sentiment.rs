@@ -1,9 +1,9 @@
 //! The sentiment model: a multinomial logistic regression over words, word
 //! pairs (with negation marked) and the lexicon's reading. Words and pairs are
-//! hashed into a fixed table of buckets, so the weights are one compact blob
-//! (`data/sentiment_model.bin`), used in place with nothing to parse at start-up,
-//! trained by `src/bin/train.rs` on the development sets whose licences allow
-//! shipping derived weights.
+//! hashed into a fixed table of buckets; the few thousand buckets that carry
+//! weight are one compact blob (`data/sentiment_model.bin`), unpacked into the
+//! table once at first use, trained by `src/bin/train.rs` on the development
+//! sets whose licences allow shipping derived weights.
 
 use super::lexicon::LexiconReading;
 use crate::fast_hash::fnv1a;
@@ -14,18 +14,32 @@ pub const CLASSES: usize = 3;
 pub type Scores = [f32; CLASSES];
 
 /// Names of the dense features, in order.
-pub const DENSE_NAMES: [&str; 8] =
-    ["compound", "positive", "negative", "last_clause", "complaints", "contrast", "question", "length"];
+pub const DENSE_NAMES: [&str; 14] = [
+    "compound",
+    "positive",
+    "negative",
+    "last_clause",
+    "complaints",
+    "contrast",
+    "question",
+    "length",
+    "strength",
+    "both",
+    "worst_clause",
+    "best_clause",
+    "title",
+    "exclaim",
+];
 pub const DENSE: usize = DENSE_NAMES.len();
 
-/// Words and word pairs share 2^16 buckets: a few collisions cost less
-/// accuracy than a bigger table costs download.
+/// Words and word pairs are hashed into 2^16 buckets; only the few thousand
+/// buckets that earn their place carry weights (the trainer keeps the
+/// strongest), so collisions are rare and the blob small.
 pub const BUCKET_BITS: u32 = 16;
 pub const BUCKETS: usize = 1 << BUCKET_BITS;
-/// Weights are stored as i8 steps of 1/QUANT.
-pub const QUANT: f32 = 24.0;
-const MAGIC: &[u8; 4] = b"RLS1";
-const HEADER: usize = MAGIC.len() + (DENSE + 1) * CLASSES * 4;
+const MAGIC: &[u8; 4] = b"RLS2";
+/// Magic, the i8 step, bias and dense rows (f32), then the number of weighted buckets.
+const HEADER: usize = MAGIC.len() + 4 + (DENSE + 1) * CLASSES * 4 + 4;
 
 /// FNV-1a of a feature's name, folded into a bucket.
 pub fn feature_bucket(name: &str) -> u32 {
@@ -38,8 +52,10 @@ pub fn feature_bucket(name: &str) -> u32 {
 pub struct SentimentModel {
     pub bias: Scores,
     pub dense: [Scores; DENSE],
-    /// BUCKETS rows of CLASSES i8 weights.
-    pub table: std::borrow::Cow<'static, [u8]>,
+    /// A bucket weight is its i8 times `step`.
+    pub step: f32,
+    /// BUCKETS rows of CLASSES i8 weights, mostly zero.
+    pub table: Vec<i8>,
 }
 
 pub static SHIPPED_MODEL: std::sync::LazyLock<SentimentModel> = std::sync::LazyLock::new(|| {
@@ -49,36 +65,92 @@ pub static SHIPPED_MODEL: std::sync::LazyLock<SentimentModel> = std::sync::LazyL
 impl SentimentModel {
     /// A model that knows nothing: every review gets the same scores.
     pub fn empty() -> Self {
-        SentimentModel { bias: [0.0; CLASSES], dense: [[0.0; CLASSES]; DENSE], table: vec![0; BUCKETS * CLASSES].into() }
+        SentimentModel { bias: [0.0; CLASSES], dense: [[0.0; CLASSES]; DENSE], step: 1.0, table: vec![0; BUCKETS * CLASSES] }
     }
 
-    /// Reads the blob the trainer writes: magic, f32 bias and dense rows, then the table.
-    pub fn from_bytes(bytes: &'static [u8]) -> Option<Self> {
-        if bytes.get(..MAGIC.len())? != MAGIC || bytes.len() != HEADER + BUCKETS * CLASSES {
+    /// Reads the blob the trainer writes (`to_bytes`) into a full table, once.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        if bytes.get(..MAGIC.len())? != MAGIC {
             return None;
         }
-        let mut floats = bytes.get(MAGIC.len()..HEADER)?.chunks_exact(4).filter_map(|c| c.try_into().ok()).map(f32::from_le_bytes);
+        let mut floats = bytes.get(MAGIC.len()..HEADER - 4)?.chunks_exact(4).filter_map(|c| c.try_into().ok()).map(f32::from_le_bytes);
+        let step = floats.next()?;
         let mut row = || -> Scores { std::array::from_fn(|_| floats.next().unwrap_or(0.0)) };
         let bias = row();
         let dense = std::array::from_fn(|_| row());
-        Some(SentimentModel { bias, dense, table: bytes.get(HEADER..)?.into() })
+        let n = u32::from_le_bytes(bytes.get(HEADER - 4..HEADER)?.try_into().ok()?) as usize;
+        // The buckets as LEB128 gaps, then the weights class by class.
+        let mut rest = bytes.get(HEADER..)?;
+        let mut buckets = Vec::with_capacity(n);
+        let mut bucket = 0usize;
+        for _ in 0..n {
+            let (mut gap, mut shift) = (0usize, 0);
+            loop {
+                let (&b, tail) = rest.split_first()?;
+                rest = tail;
+                gap |= usize::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 || shift > 21 {
+                    break;
+                }
+            }
+            bucket += gap;
+            buckets.push(bucket);
+        }
+        if rest.len() != n * CLASSES {
+            return None;
+        }
+        let mut table = vec![0i8; BUCKETS * CLASSES];
+        for (c, column) in rest.chunks_exact(n.max(1)).enumerate().take(CLASSES) {
+            for (b, w) in buckets.iter().zip(column) {
+                *table.get_mut(b * CLASSES + c)? = *w as i8;
+            }
+        }
+        Some(SentimentModel { bias, dense, step, table })
     }
 
-    /// The blob `from_bytes` reads.
+    /// The blob `from_bytes` reads: only the buckets with a weight, ascending,
+    /// each as the gap from the one before, then their weights class by class
+    /// (a column of one class compresses better than interleaved rows).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&self.step.to_le_bytes());
         for w in std::iter::once(&self.bias).chain(&self.dense).flatten() {
             out.extend_from_slice(&w.to_le_bytes());
         }
-        out.extend_from_slice(&self.table);
+        let rows: Vec<(usize, &[i8])> =
+            self.table.chunks_exact(CLASSES).enumerate().filter(|(_, w)| w.iter().any(|v| *v != 0)).collect();
+        out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+        let mut last = 0;
+        for (b, _) in &rows {
+            let mut gap = b - last;
+            last = *b;
+            loop {
+                let byte = (gap & 0x7f) as u8;
+                gap >>= 7;
+                if gap == 0 {
+                    out.push(byte);
+                    break;
+                }
+                out.push(byte | 0x80);
+            }
+        }
+        for c in 0..CLASSES {
+            out.extend(rows.iter().map(|(_, w)| w.get(c).copied().unwrap_or(0) as u8));
+        }
         out
+    }
+
+    /// Buckets that carry a weight.
+    pub fn buckets_used(&self) -> usize {
+        self.table.chunks_exact(CLASSES).filter(|w| w.iter().any(|v| *v != 0)).count()
     }
 
     /// Class probabilities for one review's features.
     pub fn predict(&self, features: &Features) -> Scores {
         softmax(logits(&self.bias, &self.dense, features, |bucket| {
             let row = self.table.get(bucket as usize * CLASSES..bucket as usize * CLASSES + CLASSES)?;
-            Some(std::array::from_fn(|c| f32::from(row.get(c).copied().unwrap_or(0) as i8) / QUANT))
+            Some(std::array::from_fn(|c| f32::from(row.get(c).copied().unwrap_or(0)) * self.step))
         }))
     }
 }
@@ -135,6 +207,7 @@ pub fn features(parts: &[PartView]) -> Features {
     let emit = |buf: &str, out: &mut Features| out.sparse.push(feature_bucket(buf));
     let (mut compound, mut positive, mut negative, mut complaints) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     let (mut last_clause, mut contrast, mut question, mut words) = (0.0f32, 0.0f32, 0.0f32, 0usize);
+    let (mut worst, mut best, mut title, mut exclaim) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     for part in parts {
         let mut prev: Option<&str> = None;
         for (i, t) in part.tokens.iter().enumerate() {
@@ -163,6 +236,8 @@ pub fn features(parts: &[PartView]) -> Features {
                 TokenKind::ClauseEnd => {
                     if t.norm == "?" {
                         question = 1.0;
+                    } else if t.norm == "!" {
+                        exclaim = 1.0;
                     }
                     prev = None;
                 }
@@ -179,7 +254,17 @@ pub fn features(parts: &[PartView]) -> Features {
         if part.reading.clauses.iter().any(|c| c.after_contrast) {
             contrast = 1.0;
         }
+        for c in &part.reading.clauses {
+            worst = worst.min(c.valence);
+            best = best.max(c.valence);
+        }
+        if part.title {
+            title = part.reading.compound;
+        }
     }
+    // The lexicon's score in bins: how far from neutral matters in steps, not a line.
+    let bin = ((compound.clamp(-1.0, 1.0) + 1.0) * 4.0).round() as i32;
+    out.sparse.push(feature_bucket(&format!("c:{bin}")));
     out.sparse.sort_unstable();
     out.sparse.dedup();
     out.dense = [
@@ -191,6 +276,49 @@ pub fn features(parts: &[PartView]) -> Features {
         contrast,
         question,
         ((words as f32) + 1.0).ln() / 5.0,
+        compound.abs(),
+        (positive / 5.0).tanh() * (negative / 5.0).tanh(),
+        (worst / 3.0).tanh(),
+        (best / 3.0).tanh(),
+        title,
+        exclaim,
     ];
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_blob_loads_with_its_weights() {
+        let model = SentimentModel::from_bytes(include_bytes!("data/sentiment_model.bin"));
+        // A blob that fails to load falls back to the empty model in silence.
+        let used = model.map(|m| m.buckets_used()).unwrap_or(0);
+        assert!(used > 1000, "{used} weighted buckets");
+    }
+
+    #[test]
+    fn a_model_survives_its_blob() {
+        let mut model = SentimentModel::empty();
+        model.step = 0.25;
+        model.bias = [0.5, -1.0, 2.0];
+        // The first and last buckets, and gaps of one, two and three LEB128 bytes.
+        for (bucket, w) in [(0usize, [1i8, 0, -1]), (1, [127, -127, 3]), (200, [0, 0, 5]), (20_000, [-7, 8, 9]), (BUCKETS - 1, [4, 0, 0])] {
+            model.table[bucket * CLASSES..bucket * CLASSES + CLASSES].copy_from_slice(&w);
+        }
+        let back = SentimentModel::from_bytes(&model.to_bytes()).map(|m| (m.step, m.bias, m.table));
+        assert_eq!(back, Some((model.step, model.bias, model.table.clone())));
+    }
+
+    #[test]
+    fn a_cut_or_foreign_blob_is_refused() {
+        let bytes = SentimentModel::empty().to_bytes();
+        let mut model = SentimentModel::empty();
+        model.table[3] = 9;
+        let one = model.to_bytes();
+        assert!(SentimentModel::from_bytes(&one[..one.len() - 1]).is_none());
+        assert!(SentimentModel::from_bytes(&bytes[..bytes.len() - 1]).is_none());
+        assert!(SentimentModel::from_bytes(b"RLS1").is_none());
+    }
 }

@@ -2,7 +2,7 @@
 //! and L2, over the features `classify::sentiment::features` extracts.
 
 use crate::classify::read_review;
-use crate::classify::sentiment::{self, logits, softmax, Features, Scores, SentimentModel, BUCKETS, CLASSES, DENSE, QUANT};
+use crate::classify::sentiment::{self, logits, softmax, Features, Scores, SentimentModel, BUCKETS, CLASSES, DENSE};
 use crate::fast_hash::FastMap;
 
 /// A review reduced to what the trainer needs.
@@ -20,8 +20,14 @@ pub struct Settings {
     pub min_count: usize,
     /// Weights smaller than this (in every class) are dropped from the table.
     pub prune: f32,
-    /// Classes are weighted by (share of the average class)^-class_power.
+    /// Classes are weighted within each set by (share of the average class)^-class_power.
     pub class_power: f32,
+    /// Only this many buckets (the strongest weights) ship; the model is then
+    /// trained again on them alone, so the kept weights absorb what the
+    /// dropped ones carried.
+    pub keep: usize,
+    /// Bucket weights are stored as i8 steps of 1/quant.
+    pub quant: f32,
 }
 
 /// Settings chosen by cross-validation (`evaluate`); each can be overridden
@@ -38,7 +44,9 @@ impl Default for Settings {
             l2: setting("TRAIN_L2", 1e-4),
             min_count: setting("TRAIN_MIN_COUNT", 3.0) as usize,
             prune: setting("TRAIN_PRUNE", 0.05),
-            class_power: setting("TRAIN_CLASS_POWER", 0.75),
+            class_power: setting("TRAIN_CLASS_POWER", 1.0),
+            keep: setting("TRAIN_KEEP", 10000.0) as usize,
+            quant: setting("TRAIN_QUANT", 24.0),
         }
     }
 }
@@ -50,7 +58,8 @@ pub fn example(review: &crate::review::Review, class: usize, weight: f32) -> Exa
     Example { features: sentiment::features(&views), class, weight }
 }
 
-/// Trains on `examples` and returns the model as it ships: quantized buckets.
+/// Trains on `examples` and returns the model as it ships: the strongest
+/// buckets, quantized.
 pub fn train(examples: &[&Example], s: &Settings) -> SentimentModel {
     let mut counts: FastMap<u32, usize> = FastMap::default();
     for e in examples {
@@ -58,14 +67,37 @@ pub fn train(examples: &[&Example], s: &Settings) -> SentimentModel {
             *counts.entry(*b).or_default() += 1;
         }
     }
-    let mut sparse: FastMap<u32, Scores> = FastMap::default();
-    let mut g2_sparse: FastMap<u32, Scores> = FastMap::default();
-    for (b, n) in &counts {
-        if *n >= s.min_count {
-            sparse.insert(*b, [0.0; CLASSES]);
-            g2_sparse.insert(*b, [1e-6; CLASSES]);
+    let seen: Vec<u32> = counts.iter().filter(|(_, n)| **n >= s.min_count).map(|(b, _)| *b).collect();
+    let (_, _, first) = fit(examples, &seen, s);
+    let strength = |w: &Scores| w.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    let mut ranked: Vec<(u32, f32)> =
+        first.iter().filter(|(_, w)| strength(w) >= s.prune).map(|(b, w)| {
+            // A bucket's worth: its weight times how many reviews it speaks in
+            // (ranking by weight alone keeps rare, overfitted words).
+            (*b, strength(w) * counts.get(b).copied().unwrap_or(0) as f32)
+        }).collect();
+    // Strongest first; ties by bucket so the result does not depend on hashing order.
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(s.keep);
+    let kept: Vec<u32> = ranked.iter().map(|(b, _)| *b).collect();
+    let (bias, dense, sparse) = fit(examples, &kept, s);
+    let mut table = vec![0i8; BUCKETS * CLASSES];
+    for (b, w) in &sparse {
+        for (c, v) in w.iter().enumerate() {
+            if let Some(slot) = table.get_mut(*b as usize * CLASSES + c) {
+                *slot = (v * s.quant).round().clamp(-127.0, 127.0) as i8;
+            }
         }
     }
+    SentimentModel { bias, dense, step: 1.0 / s.quant, table }
+}
+
+type Fitted = (Scores, [Scores; DENSE], FastMap<u32, Scores>);
+
+/// AdaGrad over the examples, with bucket weights only for `buckets`.
+fn fit(examples: &[&Example], buckets: &[u32], s: &Settings) -> Fitted {
+    let mut sparse: FastMap<u32, Scores> = buckets.iter().map(|b| (*b, [0.0; CLASSES])).collect();
+    let mut g2_sparse: FastMap<u32, Scores> = buckets.iter().map(|b| (*b, [1e-6; CLASSES])).collect();
     let (mut bias, mut dense) = ([0.0f32; CLASSES], [[0.0f32; CLASSES]; DENSE]);
     let mut g2_dense = [[1e-6f32; CLASSES]; DENSE];
     let mut g2_bias = [1e-6f32; CLASSES];
@@ -93,15 +125,7 @@ pub fn train(examples: &[&Example], s: &Settings) -> SentimentModel {
             }
         }
     }
-    let mut table = vec![0u8; BUCKETS * CLASSES];
-    for (b, w) in sparse.iter().filter(|(_, w)| w.iter().any(|v| v.abs() >= s.prune)) {
-        for (c, v) in w.iter().enumerate() {
-            if let Some(slot) = table.get_mut(*b as usize * CLASSES + c) {
-                *slot = ((v * QUANT).round().clamp(-127.0, 127.0) as i8) as u8;
-            }
-        }
-    }
-    SentimentModel { bias, dense, table: table.into() }
+    (bias, dense, sparse)
 }
 
 fn step(w: &mut Scores, g2: &mut Scores, grad: &Scores, x: f32, rate: f32, l2: f32) {
@@ -116,24 +140,32 @@ fn step(w: &mut Scores, g2: &mut Scores, grad: &Scores, x: f32, rate: f32, l2: f
 /// derived weights (`shared/data/README.md`), each with a weight.
 pub fn training_sets() -> Result<Vec<(super::datasets::Dataset, f32)>, String> {
     use super::datasets::*;
-    Ok(vec![(womens_clothing()?, 1.0), (vader_amazon()?, 3.0), (uci_sentences()?, 2.0), (amazon_aspects()?, 1.0)])
+    Ok(vec![
+        (womens_clothing()?, setting("TRAIN_W_WOMENS", 1.0)),
+        (vader_amazon()?, setting("TRAIN_W_VADER", 3.0)),
+        (uci_sentences()?, setting("TRAIN_W_UCI", 2.0)),
+        (amazon_aspects()?, setting("TRAIN_W_ASPECTS", 1.0)),
+    ])
 }
 
 /// Examples for every item, weighted by set and by class rarity so the
 /// model does not learn that everything is positive.
 pub fn examples(sets: &[(super::datasets::Dataset, f32)]) -> Vec<Vec<Example>> {
-    let mut per_class = [0usize; CLASSES];
-    for (set, _) in sets {
-        for item in &set.items {
+    let power = Settings::default().class_power;
+    let weights = |items: &[&super::datasets::Labelled]| -> Scores {
+        let mut per_class = [0usize; CLASSES];
+        for item in items {
             per_class[item.class] += 1;
         }
-    }
-    let total: usize = per_class.iter().sum();
-    let power = Settings::default().class_power;
-    let class_weight: Scores =
-        std::array::from_fn(|c| ((total as f32) / (CLASSES as f32 * per_class[c].max(1) as f32)).powf(power));
+        let total: usize = per_class.iter().sum();
+        let present = per_class.iter().filter(|n| **n > 0).count().max(1);
+        std::array::from_fn(|c| ((total as f32) / (present as f32 * per_class[c].max(1) as f32)).powf(power))
+    };
     sets.iter()
         .map(|(set, w)| {
+            // Within each set: pooled, the clothing reviews' many positives
+            // would set every set's balance.
+            let class_weight = weights(&set.items.iter().collect::<Vec<_>>());
             set.items
                 .iter()
                 .map(|item| example(&item.review, item.class, w * class_weight[item.class]))
