@@ -7,7 +7,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/
 WASM := target/wasm32-unknown-unknown/release/reviewloop.wasm
 PKG := js/pkg
 WIDGET_TARGET := target/widget
-WIDGET_WASM := $(WIDGET_TARGET)/wasm32-unknown-unknown/release/reviewloop.wasm
+WIDGET_WASM := $(WIDGET_TARGET)/wasm32-unknown-unknown/widget/reviewloop.wasm
 WIDGET_PKG := js/pkg-widget
 # The features rustc enables for wasm32 by default; wasm-opt must accept them.
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types
@@ -45,7 +45,7 @@ build: setup
 	cargo build --release --target wasm32-unknown-unknown
 	wasm-bindgen --target web --out-dir $(PKG) --out-name reviewloop $(WASM)
 	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG)/reviewloop_bg.wasm -o $(PKG)/reviewloop_bg.wasm
-	cargo build --release --target wasm32-unknown-unknown --no-default-features --features widget --target-dir $(WIDGET_TARGET)
+	cargo build --profile widget --target wasm32-unknown-unknown --no-default-features --features widget --target-dir $(WIDGET_TARGET)
 	wasm-bindgen --target web --out-dir $(WIDGET_PKG) --out-name reviewloop $(WIDGET_WASM)
 	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(WIDGET_PKG)/reviewloop_bg.wasm -o $(WIDGET_PKG)/reviewloop_bg.wasm
 
