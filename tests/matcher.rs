@@ -125,10 +125,24 @@ fn finds_what_regex_finds_pinned_to_each_word() {
 
 #[test]
 fn refuses_what_it_cannot_run_with_the_place() {
-    for bad in ["(abc", "abc)", "[abc", "a{2,1}", "*a", r"\p{L}", "(?i)abc", "[[:alpha:]]", r"a\", "a{5000}"] {
+    // Including what regex reads as more syntax, which must not pass as literals.
+    for bad in ["(abc", "abc)", "[abc", "a{2,1}", "*a", r"\p{L}", "(?i)abc", "[[:alpha:]]", r"a\", "a{5000}", r"\<ab", r"ab\>", r"\b{start}ab", "[a&&b]", "[a--b]", "[a~~b]"] {
         let err = Matcher::new(bad, Direction::Forward).expect_err(bad);
         assert!(err.0.contains("at byte"), "{bad}: {err}");
     }
+}
+
+#[test]
+fn a_matcher_answers_only_for_its_own_direction() {
+    let forward = Matcher::new("b|ab", Direction::Forward).expect("compiles");
+    let backward = Matcher::new("b|ab", Direction::Backward).expect("compiles");
+    assert_eq!(backward.match_back_from(b"ab", 0..2), Some(0), "longest, backward");
+    assert_eq!(backward.match_from(b"ab", 0..2), None);
+    assert_eq!(backward.find_iter(b"ab"), vec![]);
+    assert_eq!(forward.match_back_from(b"ab", 0..2), None);
+    assert_eq!(forward.match_from(b"ab", 0..2), Some(2));
+    // The cached moves are the same after either kind of call.
+    assert_eq!(backward.match_back_from(b"ab", 0..2), Some(0));
 }
 
 #[test]

@@ -10,7 +10,7 @@
 use std::sync::Mutex;
 
 use super::program::{Direction, Inst, Program};
-use super::search::{Context, Prefer, Scratch};
+use super::search::{with_scratch, Context, Prefer};
 use super::syntax::is_word_byte;
 use crate::fast_hash::FastMap;
 
@@ -21,8 +21,9 @@ const DEAD: StateId = 0;
 const MATCHED: u32 = 1 << 31;
 const UNKNOWN: u32 = u32::MAX;
 /// A rule whose DFA would outgrow this many states searches with the Pike VM
-/// instead (the cache is emptied for the next search).
-const MAX_STATES: usize = 2000;
+/// from then on: every rule keeps its cache for the life of the process (a
+/// Worker's isolate), so each is bounded (some 100 KB at most).
+const MAX_STATES: usize = 400;
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
@@ -36,11 +37,13 @@ struct Key {
 
 #[derive(Default)]
 struct Cache {
+    /// Each state's key, found by id through `pending` (the keys are in `ids`).
     keys: Vec<Key>,
     ids: FastMap<Key, StateId>,
     /// `keys.len() × classes` moves: the next state, `MATCHED` or'ed in.
     moves: Vec<u32>,
-    scratch: Scratch,
+    /// Set when the DFA outgrew `MAX_STATES`: the Pike VM does the searches.
+    too_big: bool,
 }
 
 pub struct Dfa {
@@ -58,20 +61,23 @@ impl Dfa {
         Dfa { cache: Mutex::new(Cache::default()) }
     }
 
-    /// As `Program::search` anchored: the end of the match from
-    /// `window.start` (forward) or the start of the match up to `window.end`
-    /// (backward), as a byte span.
-    pub fn search(&self, program: &Program, hay: &[u8], window: std::ops::Range<usize>, prefer: Prefer) -> Option<(usize, usize)> {
+    /// As `Program::search` anchored: reading forward, the match from
+    /// `window.start` the pattern prefers; reading backward, the longest
+    /// match up to `window.end` (what the rules pinned to each end need, so a
+    /// cached move always means one thing); as a byte span.
+    pub fn search(&self, program: &Program, hay: &[u8], window: std::ops::Range<usize>) -> Option<(usize, usize)> {
         let (lo, hi) = (window.start.min(hay.len()), window.end.min(hay.len()));
         if lo > hi {
             return None;
         }
+        let forward = program.direction == Direction::Forward;
+        let prefer = if forward { Prefer::First } else { Prefer::Longest };
+        let pike_vm = || with_scratch(|scratch| program.search(scratch, hay, lo..hi, true, prefer));
         let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if cache.keys.len() >= MAX_STATES {
-            *cache = Cache::default();
+        if cache.too_big {
+            return pike_vm();
         }
         let cache = &mut *cache;
-        let forward = program.direction == Direction::Forward;
         let byte_behind = if forward { lo.checked_sub(1).and_then(|i| hay.get(i)) } else { hay.get(hi) };
         let start = Key {
             pending: vec![0],
@@ -79,7 +85,7 @@ impl Dfa {
             at_edge: if forward { lo == 0 } else { hi == hay.len() },
         };
         let Some(mut state) = cache.state(program, start) else {
-            return program.search(&mut cache.scratch, hay, lo..hi, true, prefer);
+            return pike_vm();
         };
         let mut found = None;
         let mut at = if forward { lo } else { hi };
@@ -87,7 +93,7 @@ impl Dfa {
             let byte = if forward { (at < hi).then(|| hay.get(at)) } else { (at > lo).then(|| hay.get(at - 1)) };
             let Some(&byte) = byte.flatten() else { break };
             let Some(next) = cache.step(program, state, byte, prefer) else {
-                return program.search(&mut cache.scratch, hay, lo..hi, true, prefer);
+                return pike_vm();
             };
             if next & MATCHED != 0 {
                 found = Some(at);
@@ -117,6 +123,8 @@ impl Cache {
             return Some(id);
         }
         if self.keys.len() >= MAX_STATES {
+            // Give the memory back: this rule searches with the Pike VM from now on.
+            *self = Cache { too_big: true, ..Cache::default() };
             return None;
         }
         let id = self.keys.len() as StateId;
@@ -166,8 +174,8 @@ impl Cache {
     /// The threads of `state` that read `next`, in order, and whether a
     /// match comes first (for `Prefer::First`, threads after it are dropped).
     fn close(&mut self, program: &Program, state: StateId, context: Context, next: Option<u8>, prefer: Prefer) -> Option<(Vec<u32>, bool)> {
-        let pending = self.keys.get(state as usize)?.pending.clone();
-        let list = program.closure(&mut self.scratch, &pending, context, next);
+        let pending = &self.keys.get(state as usize)?.pending;
+        let list = with_scratch(|scratch| program.closure(scratch, pending, context, next));
         let (mut threads, mut matched) = (Vec::new(), false);
         for pc in list {
             match program.insts.get(pc as usize) {

@@ -14,11 +14,9 @@ mod program;
 mod search;
 mod syntax;
 
-use std::cell::RefCell;
-
 pub use program::Direction;
 use program::{compile, Program};
-use search::{Prefer, Scratch};
+use search::{with_scratch, Prefer};
 
 /// A compiled pattern.
 #[derive(Debug)]
@@ -38,11 +36,6 @@ impl std::fmt::Display for PatternError {
     }
 }
 
-thread_local! {
-    // One scratch space a thread: searches are many and short.
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-}
-
 impl Matcher {
     /// Compiles `pattern` to read forward (matches from a start) or backward (to an end).
     pub fn new(pattern: &str, direction: Direction) -> Result<Matcher, PatternError> {
@@ -51,31 +44,41 @@ impl Matcher {
         Ok(Matcher { program, dfa: dfa::Dfa::new() })
     }
 
-    fn search(&self, hay: &[u8], window: std::ops::Range<usize>, anchored: bool, prefer: Prefer) -> Option<(usize, usize)> {
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => self.program.search(&mut scratch, hay, window.clone(), anchored, prefer),
-            Err(_) => self.program.search(&mut Scratch::default(), hay, window, anchored, prefer),
-        })
+    /// The leftmost match in `hay[from..]`, reading forward.
+    fn leftmost(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
+        with_scratch(|scratch| self.program.search(scratch, hay, from..hay.len(), false, Prefer::First))
     }
 
-    /// Reading forward: the end of the match that starts at `window.start`,
+    /// Whether `hay` can hold a match at all: each match needs one of the
+    /// pattern's rare bytes, when it has such (see `Program::required`).
+    fn may_match(&self, hay: &[u8]) -> bool {
+        self.program.direction == Direction::Forward
+            && self.program.required.as_ref().is_none_or(|required| hay.iter().any(|&b| required.contains(b)))
+    }
+
+    /// A forward matcher: the end of the match that starts at `window.start`,
     /// as `regex` would report it (leftmost-first). Bytes outside the window
-    /// are seen only by `\b`, `^` and `$`.
+    /// are seen only by `\b`, `^` and `$`. `None` from a backward matcher.
     pub fn match_from(&self, hay: &[u8], window: std::ops::Range<usize>) -> Option<usize> {
-        self.dfa.search(&self.program, hay, window, Prefer::First).map(|(_, end)| end)
+        (self.program.direction == Direction::Forward).then(|| self.dfa.search(&self.program, hay, window))?.map(|(_, end)| end)
     }
 
-    /// Reading backward: the furthest-back start of a match that ends at `window.end`.
+    /// A backward matcher: the furthest-back start of a match that ends at
+    /// `window.end`. `None` from a forward matcher.
     pub fn match_back_from(&self, hay: &[u8], window: std::ops::Range<usize>) -> Option<usize> {
-        self.dfa.search(&self.program, hay, window, Prefer::Longest).map(|(start, _)| start)
+        (self.program.direction == Direction::Backward).then(|| self.dfa.search(&self.program, hay, window))?.map(|(start, _)| start)
     }
 
-    /// Every match, left to right and not overlapping, as `regex`'s `find_iter`.
+    /// A forward matcher: every match, left to right and not overlapping, as
+    /// `regex`'s `find_iter`. None from a backward matcher.
     pub fn find_iter(&self, hay: &[u8]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
+        if !self.may_match(hay) {
+            return out;
+        }
         let mut from = 0;
         while from <= hay.len() {
-            let Some((start, end)) = self.search(hay, from..hay.len(), false, Prefer::First) else { break };
+            let Some((start, end)) = self.leftmost(hay, from) else { break };
             // An empty match right after the previous one is not reported.
             if start == end && out.last().is_some_and(|&(_, e)| e == end) {
                 from = end + 1;
@@ -87,7 +90,8 @@ impl Matcher {
         out
     }
 
+    /// A forward matcher: whether `hay` holds a match. False from a backward matcher.
     pub fn is_match(&self, hay: &[u8]) -> bool {
-        self.search(hay, 0..hay.len(), false, Prefer::First).is_some()
+        self.may_match(hay) && self.leftmost(hay, 0).is_some()
     }
 }

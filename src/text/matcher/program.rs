@@ -114,7 +114,7 @@ fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
     let mut literal = ByteSet::EMPTY;
     for inst in insts {
         if let Inst::Byte(b) = inst {
-            literal.0[usize::from(b >> 6)] |= 1 << (b & 63);
+            literal.insert(*b);
         }
     }
     // Word-ness, the byte itself if an instruction names it, then each set's verdict.
@@ -292,13 +292,8 @@ fn first_bytes(program: &Program, pc: u32, seen: &mut Visits) -> Option<ByteSet>
             continue;
         }
         match program.insts.get(pc as usize)? {
-            Inst::Byte(b) => set.0[usize::from(b >> 6)] |= 1 << (b & 63),
-            Inst::Set(i) => {
-                let s = program.sets.get(*i as usize)?;
-                for (a, b) in set.0.iter_mut().zip(s.0) {
-                    *a |= b;
-                }
-            }
+            Inst::Byte(b) => set.insert(*b),
+            Inst::Set(i) => set.union(program.sets.get(*i as usize)?),
             Inst::Split(a, b) => stack.extend([*b, *a]),
             Inst::Fork(f) => stack.extend(program.forks.get(*f as usize)?.branches.iter().map(|b| b.to)),
             Inst::Jump(to) => stack.push(*to),
@@ -372,7 +367,7 @@ fn required(node: &Node) -> Option<ByteSet> {
         Node::Bytes(bytes) => {
             let b = bytes.iter().copied().min_by_key(|&b| frequency(b))?;
             let mut set = ByteSet::EMPTY;
-            set.0[usize::from(b >> 6)] |= 1 << (b & 63);
+            set.insert(b);
             Some(set)
         }
         Node::Set(set) => Some(*set),
@@ -381,10 +376,7 @@ fn required(node: &Node) -> Option<ByteSet> {
         Node::Alt(branches) => {
             let mut union = ByteSet::EMPTY;
             for b in branches {
-                let set = required(b)?;
-                for (u, w) in union.0.iter_mut().zip(set.0) {
-                    *u |= w;
-                }
+                union.union(&required(b)?);
             }
             Some(union)
         }

@@ -34,6 +34,19 @@ impl Threads {
     }
 }
 
+thread_local! {
+    // One scratch space a thread, for every pattern: searches are many and short.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with the thread's scratch space (a fresh one if it is in use).
+pub fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => f(&mut scratch),
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
 /// Working memory for searches, reused from one to the next.
 #[derive(Default)]
 pub struct Scratch {
@@ -150,11 +163,6 @@ impl Program {
         let (lo, hi) = (window.start.min(hay.len()), window.end.min(hay.len()));
         if lo > hi {
             return None;
-        }
-        if let (Some(required), false) = (&self.required, anchored) {
-            if !hay.get(lo..hi).is_some_and(|w| w.iter().any(|&b| required.contains(b))) {
-                return None;
-            }
         }
         let forward = self.direction == Direction::Forward;
         let Scratch { now, next, stack } = scratch;

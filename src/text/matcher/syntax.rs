@@ -5,8 +5,10 @@
 //! `.` is any byte but a newline): literals, `.`, classes with ranges and
 //! negation, `\d \w \s` and their negations, `\b \B ^ $ \A \z`, groups
 //! `( )` and `(?: )`, alternation, and the quantifiers `? * + {n} {n,} {n,m}`,
-//! greedy or lazy. Anything else is refused with the place it occurs, so a
-//! rule we cannot run is found when the data is loaded, not skipped quietly.
+//! greedy or lazy. Anything else (including what `regex` would read as more
+//! syntax: `\<`, `\b{start}`, `&&` in a class) is refused with the place it
+//! occurs. At run time a refused pattern never matches; the data tests
+//! (`RuleBook::check`, the phrase and lint checks, tests/matcher.rs) fail on one.
 
 /// A set of bytes, one bit each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,7 +21,7 @@ impl ByteSet {
         self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
     }
 
-    fn insert(&mut self, b: u8) {
+    pub(super) fn insert(&mut self, b: u8) {
         self.0[usize::from(b >> 6)] |= 1 << (b & 63);
     }
 
@@ -29,7 +31,7 @@ impl ByteSet {
         }
     }
 
-    fn union(&mut self, other: &ByteSet) {
+    pub(super) fn union(&mut self, other: &ByteSet) {
         for (a, b) in self.0.iter_mut().zip(other.0) {
             *a |= b;
         }
@@ -265,6 +267,8 @@ impl Parser {
     fn escape(&mut self) -> Result<Node, SyntaxError> {
         let Some(c) = self.next() else { return Err(self.error("pattern ends in `\\`")) };
         Ok(match c {
+            // `\b{start}` and kin mean more to `regex` than `\b` then braces.
+            'b' if self.peek() == Some('{') => return Err(self.error("unsupported `\\b{…}` assertion")),
             'b' => Node::Look(Look::WordBoundary),
             'B' => Node::Look(Look::NotWordBoundary),
             'A' => Node::Look(Look::Start),
@@ -279,7 +283,8 @@ impl Parser {
     /// `\d \w \s` and their negations.
     fn escaped_set(&self, c: char) -> Option<ByteSet> {
         let digit = ByteSet::of(&[(b'0', b'9')]);
-        let word = ByteSet::of(&[(b'0', b'9'), (b'a', b'z'), (b'A', b'Z'), (b'_', b'_')]);
+        let mut word = ByteSet::EMPTY;
+        (0..=255u8).filter(|&b| is_word_byte(b)).for_each(|b| word.insert(b));
         let space = ByteSet::of(&[(b'\t', b'\r'), (b' ', b' ')]);
         Some(match c {
             'd' => digit,
@@ -300,6 +305,8 @@ impl Parser {
             'r' => b'\r',
             'f' => b'\x0c',
             'v' => b'\x0b',
+            // `\<` and `\>` are word-start and word-end assertions to `regex`.
+            '<' | '>' => return Err(self.error("unsupported escape")),
             c if c.is_ascii_punctuation() || c == ' ' => c as u8,
             _ => return Err(self.error("unsupported escape")),
         })
@@ -326,6 +333,8 @@ impl Parser {
                     self.escaped_byte(e)?
                 }
                 '[' => return Err(self.error("nested classes are not supported")),
+                // Set operations to `regex`: intersection, difference, symmetric difference.
+                '&' | '-' | '~' if self.peek() == Some(c) => return Err(self.error("class set operations are not supported")),
                 c if c.is_ascii() => c as u8,
                 _ => return Err(self.error("non-ASCII character in a class")),
             };
