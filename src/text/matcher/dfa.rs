@@ -22,8 +22,8 @@ const MATCHED: u32 = 1 << 31;
 const UNKNOWN: u32 = u32::MAX;
 /// A rule whose DFA would outgrow this many states searches with the Pike VM
 /// from then on: every rule keeps its cache for the life of the process (a
-/// Worker's isolate), so each is bounded (some 100 KB at most).
-const MAX_STATES: usize = 400;
+/// Worker's isolate), so each is bounded (a few hundred KB at most).
+const MAX_STATES: usize = 1000;
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
