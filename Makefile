@@ -45,7 +45,7 @@ build: setup
 	cargo build --release --target wasm32-unknown-unknown
 	wasm-bindgen --target web --out-dir $(PKG) --out-name reviewloop $(WASM)
 	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG)/reviewloop_bg.wasm -o $(PKG)/reviewloop_bg.wasm
-	cargo build --profile widget --target wasm32-unknown-unknown --no-default-features --features widget --target-dir $(WIDGET_TARGET)
+	cargo build --profile widget --target wasm32-unknown-unknown --no-default-features --features widget,compact-index --target-dir $(WIDGET_TARGET)
 	wasm-bindgen --target web --out-dir $(WIDGET_PKG) --out-name reviewloop $(WIDGET_WASM)
 	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(WIDGET_PKG)/reviewloop_bg.wasm -o $(WIDGET_PKG)/reviewloop_bg.wasm
 

@@ -13,6 +13,9 @@ const RULE_FILES: [&str; 2] = ["src/classify/data/root_causes.tsv", "src/classif
 
 fn main() {
     let out_dir = env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
+    // The storefront widget's build (feature `compact-index`) keeps only which
+    // end each rule is pinned to, not its words: a third of the rule data.
+    let compact = env::var_os("CARGO_FEATURE_COMPACT_INDEX").is_some();
     for file in RULE_FILES {
         println!("cargo:rerun-if-changed={file}");
         let text = fs::read_to_string(file).unwrap_or_default();
@@ -36,6 +39,9 @@ fn main() {
                         also = filter.unwrap_or_default().join(" ");
                     }
                 }
+            }
+            if compact {
+                (words, prefixes, also) = (String::new(), String::new(), String::new());
             }
             let _ = writeln!(out, "{side}\t{words}\t{prefixes}\t{also}\t{line}");
         }

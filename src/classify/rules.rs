@@ -88,6 +88,9 @@ pub struct RuleBook<L> {
     prefix_heads: Vec<u64>,
     /// Rules whose matches can start anywhere (emails, phone numbers): always run.
     always: Vec<usize>,
+    /// Rules pinned to an end but listed without words (`compact-index`):
+    /// tried at every word.
+    at_every_word: Vec<usize>,
     /// Per rule: words of which one must also be in the text (its other end),
     /// as numbers in `also_words`, so a text's words are looked up once.
     also: Vec<Vec<u32>>,
@@ -117,6 +120,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             prefix_lengths: Vec::new(),
             prefix_heads: vec![0; 1 << 10],
             always: Vec::new(),
+            at_every_word: Vec::new(),
             also: Vec::new(),
             also_words: FastMap::default(),
             problems: Vec::new(),
@@ -157,6 +161,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             let mut also_ids = Vec::new();
             if side == Side::Anywhere {
                 book.always.push(index);
+            } else if words.is_empty() && prefixes.is_empty() {
+                book.at_every_word.push(index);
             } else {
                 for w in also.split_whitespace() {
                     let next = book.also_words.len() as u32;
@@ -189,6 +195,10 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         let mut out = Vec::new();
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
             let (from, mut lists) = (out.len(), 0);
+            if !self.at_every_word.is_empty() {
+                out.extend(self.at_every_word.iter().map(|&r| (r, at)));
+                lists += 1;
+            }
             if let Some(rules) = self.by_word.get(t.norm.as_str()) {
                 out.extend(rules.iter().map(|&r| (r, at)));
                 lists += 1;
@@ -406,3 +416,64 @@ fn clause_is_positive(tokens: &[Token], reading: &LexiconReading, byte: usize) -
 }
 
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::lexicon;
+    use crate::taxonomy::{Category, Risk};
+    use crate::text::tokenize;
+
+    /// A rule file as the `compact-index` build writes it: each rule's side kept, its words dropped.
+    fn compact(file: &str) -> &'static str {
+        let lines: Vec<String> = file
+            .lines()
+            .map(|l| {
+                let cols: Vec<&str> = l.splitn(5, '\t').collect();
+                match cols.as_slice() {
+                    [side, _, _, _, rule] => format!("{side}\t\t\t\t{rule}"),
+                    _ => l.to_string(),
+                }
+            })
+            .collect();
+        Box::leak(lines.join("\n").into_boxed_str())
+    }
+
+    /// Real review text, any shape: lines of the development sets.
+    fn texts(limit: usize) -> Vec<String> {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+        let mut out = Vec::new();
+        for file in ["womens_clothing/reviews_dev.csv", "grubhub_llm_labelled/reviews_15000_gemini_labels.csv"] {
+            let text = std::fs::read_to_string(data.join(file)).expect("development data in ../shared/data");
+            out.extend(text.lines().skip(1).take(limit / 2).map(str::to_string));
+        }
+        out
+    }
+
+    fn same_hits<L: Copy + PartialEq + std::fmt::Debug>(indexed: &RuleBook<L>, compact: &RuleBook<L>, texts: &[String]) -> usize {
+        let mut found = 0;
+        for text in texts {
+            let (lower, tokens) = (text.to_ascii_lowercase(), tokenize(text));
+            let reading = lexicon::read(&tokens);
+            let want = indexed.hits(text, &lower, &tokens, &reading);
+            found += want.len();
+            assert_eq!(compact.hits(text, &lower, &tokens, &reading), want, "{text}");
+        }
+        found
+    }
+
+    /// The widget's compact index tries every rule at every word; it must find
+    /// exactly what the word index finds, or the index is missing a word.
+    #[test]
+    fn the_compact_index_finds_what_the_word_index_finds() {
+        let texts = texts(600);
+        let causes = include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules"));
+        let risks = include_str!(concat!(env!("OUT_DIR"), "/risks.rules"));
+        let found = same_hits(
+            &RuleBook::load(causes, Category::from_id),
+            &RuleBook::load(compact(causes), Category::from_id),
+            &texts,
+        ) + same_hits(&RuleBook::load(risks, Risk::from_id), &RuleBook::load(compact(risks), Risk::from_id), &texts);
+        assert!(found > 100, "only {found} hits compared");
+    }
+}
