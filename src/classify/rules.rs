@@ -34,7 +34,9 @@ pub struct Rule<L> {
     pub label: L,
     pub weight: f32,
     pub flags: Flags,
-    pub pattern: String,
+    /// As the rule file writes it: our pattern engine reads bytes and ASCII
+    /// classes only, what the `(?-u)` flag asks of the `regex` crate.
+    pub pattern: &'static str,
     /// Where its anchor words sit in a match: the search is pinned there.
     side: Side,
     /// Compiled on the rule's first candidate review: most rules are rarely
@@ -59,7 +61,7 @@ impl<L> Rule<L> {
     }
 
     fn compile(&self) -> Result<Matcher, crate::text::matcher::PatternError> {
-        Matcher::new(&self.pattern, if self.side == Side::End { Direction::Backward } else { Direction::Forward })
+        Matcher::new(self.pattern, if self.side == Side::End { Direction::Backward } else { Direction::Forward })
     }
 
     /// The match pinned at one end of `window` in `haystack`, as a byte span.
@@ -149,9 +151,6 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                     other => book.problems.push(format!("unknown flag {other}: {line}")),
                 }
             }
-            // ASCII word boundaries and classes: review English is ASCII where it
-            // matters, and Unicode classes make the automata many times bigger.
-            let pattern = format!("(?-u){pattern}");
             let index = book.rules.len();
             let side = match *side {
                 "start" => Side::Start,

@@ -37,7 +37,7 @@ struct Key {
 
 #[derive(Default)]
 struct Cache {
-    /// Each state's key, found by id through `pending` (the keys are in `ids`).
+    /// Each state's key, by id; `ids` finds the id of a key.
     keys: Vec<Key>,
     ids: FastMap<Key, StateId>,
     /// `keys.len() × classes` moves: the next state, `MATCHED` or'ed in.
@@ -61,17 +61,16 @@ impl Dfa {
         Dfa { cache: Mutex::new(Cache::default()) }
     }
 
-    /// As `Program::search` anchored: reading forward, the match from
-    /// `window.start` the pattern prefers; reading backward, the longest
-    /// match up to `window.end` (what the rules pinned to each end need, so a
-    /// cached move always means one thing); as a byte span.
+    /// As `Program::search` anchored, with the program's `preference`: the
+    /// match from `window.start` (forward) or up to `window.end` (backward),
+    /// as a byte span.
     pub fn search(&self, program: &Program, hay: &[u8], window: std::ops::Range<usize>) -> Option<(usize, usize)> {
         let (lo, hi) = (window.start.min(hay.len()), window.end.min(hay.len()));
         if lo > hi {
             return None;
         }
         let forward = program.direction == Direction::Forward;
-        let prefer = if forward { Prefer::First } else { Prefer::Longest };
+        let prefer = preference(program);
         let pike_vm = || with_scratch(|scratch| program.search(scratch, hay, lo..hi, true, prefer));
         let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if cache.too_big {
@@ -92,7 +91,7 @@ impl Dfa {
         while state != DEAD {
             let byte = if forward { (at < hi).then(|| hay.get(at)) } else { (at > lo).then(|| hay.get(at - 1)) };
             let Some(&byte) = byte.flatten() else { break };
-            let Some(next) = cache.step(program, state, byte, prefer) else {
+            let Some(next) = cache.step(program, state, byte) else {
                 return pike_vm();
             };
             if next & MATCHED != 0 {
@@ -102,7 +101,7 @@ impl Dfa {
             at = if forward { at + 1 } else { at - 1 };
         }
         // The window's end: its last position may still match (before `$`, `\b`).
-        if state != DEAD && cache.matches_at_end(program, state, Context::at(hay, at), prefer) {
+        if state != DEAD && cache.matches_at_end(program, state, Context::at(hay, at)) {
             found = Some(at);
         }
         found.map(|at| if forward { (lo, at) } else { (at, hi) })
@@ -135,7 +134,7 @@ impl Cache {
     }
 
     /// The move from `state` on `byte`, worked out on first use.
-    fn step(&mut self, program: &Program, state: StateId, byte: u8, prefer: Prefer) -> Option<u32> {
+    fn step(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u32> {
         let slot = state as usize * program.class_count() + usize::from(program.class_of(byte));
         match self.moves.get(slot) {
             Some(&m) if m != UNKNOWN => return Some(m),
@@ -157,7 +156,7 @@ impl Cache {
                 at_end: key.at_edge,
             },
         };
-        let (threads, matched) = self.close(program, state, context, Some(byte), prefer)?;
+        let (threads, matched) = self.close(program, state, context, Some(byte))?;
         let next = Key { pending: threads.iter().map(|pc| pc + 1).collect(), word_behind: is_word_byte(byte), at_edge: false };
         let next = self.state(program, next)?;
         let m = next | if matched { MATCHED } else { 0 };
@@ -167,28 +166,36 @@ impl Cache {
         Some(m)
     }
 
-    fn matches_at_end(&mut self, program: &Program, state: StateId, context: Context, prefer: Prefer) -> bool {
-        self.close(program, state, context, None, prefer).is_some_and(|(_, matched)| matched)
+    fn matches_at_end(&mut self, program: &Program, state: StateId, context: Context) -> bool {
+        self.close(program, state, context, None).is_some_and(|(_, matched)| matched)
     }
 
     /// The threads of `state` that read `next`, in order, and whether a
     /// match comes first (for `Prefer::First`, threads after it are dropped).
-    fn close(&mut self, program: &Program, state: StateId, context: Context, next: Option<u8>, prefer: Prefer) -> Option<(Vec<u32>, bool)> {
+    fn close(&mut self, program: &Program, state: StateId, context: Context, next: Option<u8>) -> Option<(Vec<u32>, bool)> {
         let pending = &self.keys.get(state as usize)?.pending;
         let list = with_scratch(|scratch| program.closure(scratch, pending, context, next));
         let (mut threads, mut matched) = (Vec::new(), false);
         for pc in list {
-            match program.insts.get(pc as usize) {
-                Some(Inst::Match) => {
-                    matched = true;
-                    if prefer == Prefer::First {
-                        break;
-                    }
+            if program.insts.get(pc as usize) != Some(&Inst::Match) {
+                threads.push(pc);
+            } else {
+                matched = true;
+                if preference(program) == Prefer::First {
+                    break;
                 }
-                Some(Inst::Byte(_) | Inst::Set(_)) => threads.push(pc),
-                _ => {}
             }
         }
         Some((threads, matched))
+    }
+}
+
+/// What a pinned search reports: reading forward, the match the pattern
+/// prefers; reading backward, the longest (what the rules pinned to each end
+/// need). One preference a program, so a cached move always means one thing.
+fn preference(program: &Program) -> Prefer {
+    match program.direction {
+        Direction::Forward => Prefer::First,
+        Direction::Backward => Prefer::Longest,
     }
 }

@@ -39,6 +39,13 @@ pub struct Branch {
     pub first: Option<ByteSet>,
 }
 
+impl Branch {
+    /// Whether a search goes this way when `next` is the byte to read (`None`: the window ends).
+    pub fn open_to(&self, next: Option<u8>) -> bool {
+        self.first.is_none_or(|first| next.is_some_and(|n| first.contains(n)))
+    }
+}
+
 /// The branches of an alternation.
 #[derive(Debug, Default)]
 pub struct Fork {
@@ -59,9 +66,8 @@ impl Routes {
     fn new(branches: &[Branch]) -> Routes {
         let mut routes = Routes { offsets: vec![0], targets: Vec::new() };
         for slot in 0..=256usize {
-            let byte = u8::try_from(slot).ok();
-            let open = branches.iter().filter(|b| b.first.is_none_or(|first| byte.is_some_and(|n| first.contains(n))));
-            routes.targets.extend(open.map(|b| b.to));
+            let next = u8::try_from(slot).ok();
+            routes.targets.extend(branches.iter().filter(|b| b.open_to(next)).map(|b| b.to));
             routes.offsets.push(routes.targets.len() as u32);
         }
         routes

@@ -3,7 +3,7 @@
 //! so time is linear in the text and memory in the program: no pattern or
 //! text makes it backtrack or blow up.
 
-use super::program::{Branch, Direction, Fork, Inst, Program};
+use super::program::{Direction, Fork, Inst, Program};
 use super::syntax::{is_word_byte, Look};
 
 /// Threads at one position: a sparse set of program counters, each with
@@ -65,7 +65,7 @@ pub enum Prefer {
 }
 
 /// What the assertions see at one position of the text.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub struct Context {
     pub word_before: bool,
     pub word_after: bool,
@@ -98,7 +98,6 @@ impl Program {
     /// reading a byte, in order of preference. `next` is the byte the threads
     /// will read (`None` at the window's end): threads that cannot read it are
     /// never added, and fork branches that cannot start with it are not taken.
-    #[allow(clippy::too_many_arguments)]
     fn add(&self, list: &mut Threads, stack: &mut Vec<u32>, pc: u32, start: usize, context: Context, next: Option<u8>) {
         stack.clear();
         stack.push(pc);
@@ -112,10 +111,7 @@ impl Program {
                 Some(Inst::Split(a, b)) => stack.extend([*b, *a]),
                 Some(Inst::Fork(f)) => match self.forks.get(*f as usize) {
                     Some(Fork { routes: Some(routes), .. }) => stack.extend(routes.get(next).iter().rev()),
-                    Some(fork) => {
-                        let open = |b: &&Branch| b.first.is_none_or(|first| next.is_some_and(|n| first.contains(n)));
-                        stack.extend(fork.branches.iter().rev().filter(open).map(|b| b.to));
-                    }
+                    Some(fork) => stack.extend(fork.branches.iter().rev().filter(|b| b.open_to(next)).map(|b| b.to)),
                     None => {}
                 },
                 Some(Inst::Look(look)) if context.holds(*look) => stack.push(pc + 1),
@@ -194,11 +190,12 @@ impl Program {
             if now.dense.is_empty() {
                 break;
             }
-            let byte = read(at);
-            let to = if forward { at + 1 } else { at.wrapping_sub(1) };
-            let after = if byte.is_some() { read(to) } else { None };
+            // The byte read here, and the position it leads to (none at the window's end).
+            let step = read(at).map(|byte| {
+                let to = if forward { at + 1 } else { at - 1 };
+                (byte, to, Context::at(hay, to), read(to))
+            });
             next.dense.clear();
-            let context = Context::at(hay, to);
             for k in 0..now.dense.len() {
                 let Some(&(pc, start)) = now.dense.get(k) else { break };
                 match self.insts.get(pc as usize) {
@@ -210,17 +207,15 @@ impl Program {
                         }
                     }
                     Some(Inst::Byte(_) | Inst::Set(_)) => {
-                        if byte.is_some_and(|b| self.accepts(pc, b)) {
+                        if let Some((_, _, context, after)) = step.filter(|&(byte, ..)| self.accepts(pc, byte)) {
                             self.add(next, stack, pc + 1, start, context, after);
                         }
                     }
                     _ => {}
                 }
             }
-            if byte.is_none() {
-                // The window is read to its end.
-                break;
-            }
+            // The window is read to its end.
+            let Some((_, to, ..)) = step else { break };
             std::mem::swap(now, next);
             at = to;
         }
