@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use reviewloop::classify::{classify, classify_with};
+use reviewloop::classify::{classify, classify_with, read_review, sentiment_inputs};
 use reviewloop::review::Review;
 use reviewloop::taxonomy::{Category, Risk, SentimentLabel};
 use reviewloop::text::{detect_language, tokenize};
@@ -63,6 +63,16 @@ fn run() -> Result<(), String> {
         for (s, (set, _)) in sets.iter().enumerate() {
             for (_, item) in set.items.iter().enumerate().filter(|(i, _)| i % FOLDS == fold) {
                 let c = classify_with(&item.review, &model).map_err(|e| e.to_string())?;
+                // DUMP=1 prints what each sentiment label was decided from, for studying the decision.
+                if std::env::var_os("DUMP").is_some() {
+                    let i = sentiment_inputs(&read_review(&item.review), &model);
+                    let b = |v: bool| u8::from(v);
+                    println!(
+                        "DUMP\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{:?}\t{}",
+                        set.name, item.class, i.probs[0], i.probs[1], i.probs[2], i.compound, b(i.praise), b(i.complaint),
+                        b(i.contrasted), b(i.question), b(i.sarcastic), c.sentiment.label, c.sentiment.score
+                    );
+                }
                 confusion[s].add(item.class, class_of(c.sentiment.label));
                 // SHOW=vader_amazon lists that set's misreadings (development data only).
                 if std::env::var("SHOW").ok().as_deref() == Some(set.name) && item.class != class_of(c.sentiment.label) {

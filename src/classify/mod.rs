@@ -25,6 +25,9 @@ pub static RISKS: LazyLock<RuleBook<Risk>> =
 
 /// A model probability this high overrides the other half of a mixed review.
 const CLEAR: f32 = 0.75;
+/// A complaint tips a hesitant reading to negative when the model gives
+/// negative at least this much (chosen by cross-validation, `make evaluate`).
+const LEANS_NEGATIVE: f32 = 0.2;
 /// A clause this warm (summed valence) is real praise.
 const PRAISE: f32 = 1.5;
 
@@ -101,6 +104,7 @@ impl<'a> Part<'a> {
             tokens: &self.tokens,
             reading: &self.reading,
             complaints: self.causes.iter().filter(|h| !h.flags.weak).map(|h| h.weight).sum(),
+            causes: self.causes.iter().filter(|h| !h.flags.weak).map(|h| h.label.id()).collect(),
         }
     }
 }
@@ -193,14 +197,26 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
     })
 }
 
-/// The model's three-way reading, then mixed when both halves are real.
-pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
+/// What the sentiment label is decided from: the model's probabilities and
+/// what the lexicon and the rules found. Public so evaluation can study the
+/// decision apart from the model.
+#[derive(Clone, Copy, Debug)]
+pub struct SentimentInputs {
+    /// Negative, neutral, positive.
+    pub probs: [f32; 3],
+    pub compound: f32,
+    pub praise: bool,
+    pub complaint: bool,
+    pub contrasted: bool,
+    pub question: bool,
+    pub sarcastic: bool,
+}
+
+pub fn sentiment_inputs(parts: &[Part], model: &SentimentModel) -> SentimentInputs {
     let views: Vec<PartView> = parts.iter().map(Part::view).collect();
     let features = sentiment::features(&views);
-    let [neg, neu, pos] = model.predict(&features);
-    // The model's lean, nudged by the lexicon, which reads negation well.
+    let probs = model.predict(&features);
     let compound: f32 = parts.iter().map(|p| p.reading.compound).sum::<f32>().clamp(-1.0, 1.0);
-    let score = round2((0.75 * (pos - neg) + 0.25 * compound).clamp(-1.0, 1.0));
     let praise = has_praise(parts);
     let named_complaint = parts.iter().any(|p| p.causes.iter().any(|h| !h.flags.weak));
     let complaint = named_complaint || parts.iter().flat_map(|p| &p.reading.clauses).any(|c| c.valence <= -1.0);
@@ -214,8 +230,6 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     let question = parts.first().is_some_and(|p| p.text.trim_end().ends_with('?'))
         && !complaint
         && parts.iter().all(|p| p.reading.compound.abs() < 0.3);
-    // The lexicon reads it as warm ("not bad at all") and nothing is faulted.
-    let reads_positive = !complaint && compound >= 0.3;
     // "Thanks for nothing", "love how it fell apart": warm words, sour meaning.
     let lex = &*lexicon::LEXICON;
     let said = |phrases: &[String]| parts.iter().any(|p| phrases.iter().any(|s| p.lower.contains(s.as_str())));
@@ -228,6 +242,21 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
         })
     });
     let sarcastic = said(&lex.sarcasm) || said_of_complaint;
+    SentimentInputs { probs, compound, praise, complaint, contrasted, question, sarcastic }
+}
+
+/// The model's three-way reading, then mixed when both halves are real.
+pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
+    decide_sentiment(&sentiment_inputs(parts, model))
+}
+
+pub fn decide_sentiment(i: &SentimentInputs) -> Sentiment {
+    let [neg, neu, pos] = i.probs;
+    let SentimentInputs { compound, praise, complaint, contrasted, question, sarcastic, .. } = *i;
+    // The model's lean, nudged by the lexicon, which reads negation well.
+    let score = round2((0.75 * (pos - neg) + 0.25 * compound).clamp(-1.0, 1.0));
+    // The lexicon reads it as warm ("not bad at all") and nothing is faulted.
+    let reads_positive = !complaint && compound >= 0.3;
     // Mixed needs both halves present and neither side clear-cut.
     let label = if sarcastic {
         SentimentLabel::Negative
@@ -238,6 +267,10 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
         if mixed { SentimentLabel::Mixed } else { SentimentLabel::Negative }
     } else if pos >= neu {
         if complaint && pos < CLEAR && neg > 0.15 { SentimentLabel::Mixed } else { SentimentLabel::Positive }
+    } else if complaint && !praise && neg > pos && neg > LEANS_NEGATIVE {
+        // The model hesitates, but a complaint with no praise beside it is an
+        // unhappy customer ("bought this only to have it break within a month").
+        SentimentLabel::Negative
     } else if praise && complaint {
         SentimentLabel::Mixed
     } else {

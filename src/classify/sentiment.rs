@@ -14,7 +14,7 @@ pub const CLASSES: usize = 3;
 pub type Scores = [f32; CLASSES];
 
 /// Names of the dense features, in order.
-pub const DENSE_NAMES: [&str; 14] = [
+pub const DENSE_NAMES: [&str; 18] = [
     "compound",
     "positive",
     "negative",
@@ -29,6 +29,10 @@ pub const DENSE_NAMES: [&str; 14] = [
     "best_clause",
     "title",
     "exclaim",
+    "negative_clauses",
+    "positive_clauses",
+    "first_clause",
+    "after_contrast",
 ];
 pub const DENSE: usize = DENSE_NAMES.len();
 
@@ -198,6 +202,9 @@ pub struct PartView<'a> {
     pub reading: &'a LexiconReading,
     /// Summed weight of the complaint rules that matched.
     pub complaints: f32,
+    /// The causes complained of (sure matches): a wrong size is a 3-star
+    /// complaint more often than a broken zip is.
+    pub causes: Vec<&'static str>,
 }
 
 /// Builds the model's features.
@@ -208,8 +215,18 @@ pub fn features(parts: &[PartView]) -> Features {
     let (mut compound, mut positive, mut negative, mut complaints) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     let (mut last_clause, mut contrast, mut question, mut words) = (0.0f32, 0.0f32, 0.0f32, 0usize);
     let (mut worst, mut best, mut title, mut exclaim) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+    // How many clauses lean each way, the opening clause, and the half after a contrast.
+    let (mut clauses, mut sour, mut warm) = (0usize, 0usize, 0usize);
+    let (mut first_clause, mut after_contrast) = (None::<f32>, 0.0f32);
     for part in parts {
         let mut prev: Option<&str> = None;
+        // Words after a contrast ("…, but the fabric pills") carry the verdict: features of their own.
+        let mut after = vec![false; part.tokens.len()];
+        for c in part.reading.clauses.iter().filter(|c| c.after_contrast) {
+            if let Some(span) = after.get_mut(c.tokens.clone()) {
+                span.fill(true);
+            }
+        }
         for (i, t) in part.tokens.iter().enumerate() {
             match t.kind {
                 TokenKind::Word | TokenKind::Symbol => {
@@ -221,6 +238,9 @@ pub fn features(parts: &[PartView]) -> Features {
                     emit(&buf, &mut out);
                     if part.title {
                         buf.replace_range(..1, "t");
+                        emit(&buf, &mut out);
+                    } else if after.get(i).copied().unwrap_or(false) {
+                        buf.replace_range(..1, if negated { "A" } else { "a" });
                         emit(&buf, &mut out);
                     }
                     if let Some(p) = prev {
@@ -244,6 +264,12 @@ pub fn features(parts: &[PartView]) -> Features {
                 TokenKind::Pause => prev = None,
             }
         }
+        for cause in &part.causes {
+            buf.clear();
+            buf.push_str("r:");
+            buf.push_str(cause);
+            emit(&buf, &mut out);
+        }
         compound += part.reading.compound;
         positive += part.reading.positive;
         negative += part.reading.negative;
@@ -257,6 +283,15 @@ pub fn features(parts: &[PartView]) -> Features {
         for c in &part.reading.clauses {
             worst = worst.min(c.valence);
             best = best.max(c.valence);
+            if c.valence != 0.0 && !part.title {
+                clauses += 1;
+                sour += usize::from(c.valence < 0.0);
+                warm += usize::from(c.valence > 0.0);
+                first_clause.get_or_insert(c.valence);
+            }
+            if c.after_contrast {
+                after_contrast += c.valence;
+            }
         }
         if part.title {
             title = part.reading.compound;
@@ -265,6 +300,18 @@ pub fn features(parts: &[PartView]) -> Features {
     // The lexicon's score in bins: how far from neutral matters in steps, not a line.
     let bin = ((compound.clamp(-1.0, 1.0) + 1.0) * 4.0).round() as i32;
     out.sparse.push(feature_bucket(&format!("c:{bin}")));
+    // Length in steps: a one-line remark and a long review lean differently
+    // at the same score (short texts are more often neutral).
+    let length = match words {
+        0..=6 => 0,
+        7..=12 => 1,
+        13..=25 => 2,
+        26..=50 => 3,
+        51..=100 => 4,
+        _ => 5,
+    };
+    out.sparse.push(feature_bucket(&format!("L:{length}")));
+    out.sparse.push(feature_bucket(&format!("c:{bin}:{length}")));
     out.sparse.sort_unstable();
     out.sparse.dedup();
     out.dense = [
@@ -282,6 +329,10 @@ pub fn features(parts: &[PartView]) -> Features {
         (best / 3.0).tanh(),
         title,
         exclaim,
+        sour as f32 / clauses.max(1) as f32,
+        warm as f32 / clauses.max(1) as f32,
+        (first_clause.unwrap_or(0.0) / 3.0).tanh(),
+        (after_contrast / 3.0).tanh(),
     ];
     out
 }

@@ -39,8 +39,8 @@ fn setting(name: &str, default: f32) -> f32 {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            epochs: setting("TRAIN_EPOCHS", 20.0) as usize,
-            rate: setting("TRAIN_RATE", 0.05),
+            epochs: setting("TRAIN_EPOCHS", 30.0) as usize,
+            rate: setting("TRAIN_RATE", 0.02),
             l2: setting("TRAIN_L2", 1e-4),
             min_count: setting("TRAIN_MIN_COUNT", 3.0) as usize,
             prune: setting("TRAIN_PRUNE", 0.05),
@@ -142,7 +142,7 @@ pub fn training_sets() -> Result<Vec<(super::datasets::Dataset, f32)>, String> {
     use super::datasets::*;
     Ok(vec![
         (womens_clothing()?, setting("TRAIN_W_WOMENS", 1.0)),
-        (vader_amazon()?, setting("TRAIN_W_VADER", 3.0)),
+        (vader_amazon()?, setting("TRAIN_W_VADER", 4.0)),
         (uci_sentences()?, setting("TRAIN_W_UCI", 2.0)),
         (amazon_aspects()?, setting("TRAIN_W_ASPECTS", 1.0)),
     ])
