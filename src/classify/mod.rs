@@ -28,6 +28,8 @@ const CLEAR: f32 = 0.75;
 /// A complaint tips a hesitant reading to negative when the model gives
 /// negative at least this much (chosen by cross-validation, `make evaluate`).
 const LEANS_NEGATIVE: f32 = 0.2;
+/// The same when the review also praises: the complaint must weigh more.
+const OUTWEIGHS_PRAISE: f32 = 0.35;
 /// A clause this warm (summed valence) is real praise.
 const PRAISE: f32 = 1.5;
 
@@ -267,9 +269,10 @@ pub fn decide_sentiment(i: &SentimentInputs) -> Sentiment {
         if mixed { SentimentLabel::Mixed } else { SentimentLabel::Negative }
     } else if pos >= neu {
         if complaint && pos < CLEAR && neg > 0.15 { SentimentLabel::Mixed } else { SentimentLabel::Positive }
-    } else if complaint && !praise && neg > pos && neg > LEANS_NEGATIVE {
-        // The model hesitates, but a complaint with no praise beside it is an
-        // unhappy customer ("bought this only to have it break within a month").
+    } else if complaint && !contrasted && neg > pos && neg > if praise { OUTWEIGHS_PRAISE } else { LEANS_NEGATIVE } {
+        // The model hesitates, but leans to the complaint: an unhappy customer
+        // ("bought this only to have it break within a month"), even one who
+        // liked the colour.
         SentimentLabel::Negative
     } else if praise && complaint {
         SentimentLabel::Mixed
