@@ -354,7 +354,7 @@ fn frequency(b: u8) -> u32 {
 /// already rules a prefilter out (sets of a hundred bytes are common).
 fn rarity(set: &ByteSet) -> u32 {
     let mut sum = 0;
-    for b in (0..=255u8).filter(|&b| set.contains(b)) {
+    for b in set.bytes() {
         sum += frequency(b);
         if sum >= RARE_ENOUGH {
             break;
