@@ -179,7 +179,11 @@ impl Parser {
             }
             let atom = self.atom()?;
             let item = self.quantified(atom)?;
-            items.push(item);
+            // Letters in a row make one literal, not one node (and allocation) each.
+            match (items.last_mut(), item) {
+                (Some(Node::Bytes(run)), Node::Bytes(more)) => run.extend(more),
+                (_, item) => items.push(item),
+            }
         }
         Ok(match items.len() {
             0 => Node::Empty,
