@@ -91,7 +91,7 @@ pub fn data_lines(file: &str) -> impl Iterator<Item = &str> {
 impl Lexicon {
     /// Whether `lower` may hold a sarcasm phrase; false means none is there.
     pub fn may_be_sarcastic(&self, lower: &str) -> bool {
-        self.sarcasm_any.as_ref().is_none_or(|m| m.is_match(lower.as_bytes()))
+        self.sarcasm_any.as_ref().is_none_or(|m| m.could_match(lower.as_bytes()))
     }
     pub fn is_negator(&self, word: &str) -> bool {
         self.negators.contains_key(word)
