@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use crate::fast_hash::FastMap;
+use crate::text::matcher::{Direction, Matcher};
 use crate::text::{Token, TokenKind};
 
 /// How far back a negator or booster reaches, in words.
@@ -19,11 +20,22 @@ pub struct Lexicon {
     /// Phrases that turn warm words sour: always, or beside a complaint.
     pub sarcasm: Vec<String>,
     pub sarcasm_if_complaint: Vec<String>,
-    // Keys borrow the data files: nothing to copy at start-up.
-    valence: FastMap<&'static str, f32>,
-    negators: FastMap<&'static str, ()>,
-    boosters: FastMap<&'static str, f32>,
-    contrast: FastMap<&'static str, ()>,
+    /// Any of those phrases, as one pattern: a text is scanned once for all
+    /// of them, and most hold none.
+    sarcasm_any: Option<Matcher>,
+    /// What each word does, in one map: a review's words are looked up once.
+    /// Keys borrow the data files: nothing to copy at start-up.
+    words: FastMap<&'static str, Sense>,
+}
+
+/// What a word does to the feeling around it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Sense {
+    valence: Option<f32>,
+    /// A booster (or, negative, a dampener) of the word after it.
+    booster: Option<f32>,
+    negator: bool,
+    contrast: bool,
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -31,38 +43,46 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut lex = Lexicon {
         sarcasm: Vec::new(),
         sarcasm_if_complaint: Vec::new(),
-        valence: FastMap::with_capacity_and_hasher(valences.len() / 12, Default::default()),
-        negators: FastMap::default(),
-        boosters: FastMap::default(),
-        contrast: FastMap::default(),
+        sarcasm_any: None,
+        words: FastMap::with_capacity_and_hasher(valences.len() / 12, Default::default()),
     };
     for line in data_lines(valences) {
         let mut cols = line.split('\t');
         if let (Some(word), Some(Ok(v))) = (cols.next(), cols.next().map(str::parse::<f32>)) {
-            lex.valence.insert(word, v);
+            lex.words.entry(word).or_default().valence = Some(v);
         }
     }
     for line in data_lines(include_str!("data/modifiers.tsv")) {
         let cols: Vec<&str> = line.split('\t').collect();
         match cols.as_slice() {
-            ["negator", w] => {
-                lex.negators.insert(*w, ());
-            }
+            ["negator", w] => lex.words.entry(w).or_default().negator = true,
             ["booster" | "dampener", w, amount] => {
                 if let Ok(a) = amount.parse() {
-                    lex.boosters.insert(*w, a);
+                    lex.words.entry(w).or_default().booster = Some(a);
                 }
             }
-            ["contrast", w] => {
-                lex.contrast.insert(*w, ());
-            }
+            ["contrast", w] => lex.words.entry(w).or_default().contrast = true,
             ["sarcasm", phrase] => lex.sarcasm.push((*phrase).to_string()),
             ["sarcasm_if_complaint", phrase] => lex.sarcasm_if_complaint.push((*phrase).to_string()),
             _ => {}
         }
     }
+    let phrases: Vec<String> = lex.sarcasm.iter().chain(&lex.sarcasm_if_complaint).map(|p| escaped(p)).collect();
+    lex.sarcasm_any = Matcher::new(&phrases.join("|"), Direction::Forward).ok();
     lex
 });
+
+/// A phrase as a pattern matching just it: punctuation escaped.
+fn escaped(phrase: &str) -> String {
+    let mut out = String::with_capacity(phrase.len() + 4);
+    for c in phrase.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// Lines of a data file without comments or blanks.
 pub fn data_lines(file: &str) -> impl Iterator<Item = &str> {
@@ -70,14 +90,21 @@ pub fn data_lines(file: &str) -> impl Iterator<Item = &str> {
 }
 
 impl Lexicon {
+    /// Whether `lower` may hold a sarcasm phrase; false means none is there.
+    pub fn may_be_sarcastic(&self, lower: &str) -> bool {
+        self.sarcasm_any.as_ref().is_none_or(|m| m.could_match(lower.as_bytes()))
+    }
+    fn sense(&self, word: &str) -> Sense {
+        self.words.get(word).copied().unwrap_or_default()
+    }
     pub fn is_negator(&self, word: &str) -> bool {
-        self.negators.contains_key(word)
+        self.sense(word).negator
     }
     pub fn is_contrast(&self, word: &str) -> bool {
-        self.contrast.contains_key(word)
+        self.sense(word).contrast
     }
     pub fn valence(&self, word: &str) -> Option<f32> {
-        self.valence.get(word).copied()
+        self.sense(word).valence
     }
 }
 
@@ -113,10 +140,11 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     let mut valences = vec![0.0f32; n];
     let words_shouted = tokens.iter().filter(|t| t.kind == TokenKind::Word).all(|t| t.shouted);
 
-    // Each word looked up once: negator, contrast word.
-    let is_word = |t: &Token| t.kind == TokenKind::Word;
-    let negator: Vec<bool> = tokens.iter().map(|t| is_word(t) && lex.is_negator(&t.norm)).collect();
-    let contrast: Vec<bool> = tokens.iter().map(|t| is_word(t) && lex.is_contrast(&t.norm)).collect();
+    // Each token looked up once.
+    let senses: Vec<Sense> = tokens.iter().map(|t| lex.sense(&t.norm)).collect();
+    let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word);
+    let negator: Vec<bool> = senses.iter().enumerate().map(|(i, s)| is_word(i) && s.negator).collect();
+    let contrast: Vec<bool> = senses.iter().enumerate().map(|(i, s)| is_word(i) && s.contrast).collect();
     let flag = |flags: &[bool], i: usize| flags.get(i).copied().unwrap_or(false);
 
     // Negation scope: the next REACH words after a negator, stopped by any break.
@@ -137,7 +165,7 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     }
 
     for (i, t) in tokens.iter().enumerate() {
-        let Some(mut v) = lex.valence(&t.norm) else { continue };
+        let Some(mut v) = senses.get(i).and_then(|s| s.valence) else { continue };
         if t.kind == TokenKind::Word && flag(&negator, i) {
             continue; // "no", "nothing" act through what they negate
         }
@@ -146,15 +174,13 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
             v += sign * SHOUTED;
         }
         // Boosters just before the word, fading with distance.
-        let mut back = 0usize;
-        for prev in tokens[..i].iter().rev() {
-            if prev.kind != TokenKind::Word || back == REACH {
+        for (back, j) in (0..i).rev().take(REACH).enumerate() {
+            if !is_word(j) {
                 break;
             }
-            if let Some(&b) = lex.boosters.get(prev.norm.as_str()) {
+            if let Some(b) = senses.get(j).and_then(|s| s.booster) {
                 v += sign * b * (1.0 - 0.05 * back as f32);
             }
-            back += 1;
         }
         if negated.get(i).copied().unwrap_or(false) {
             v *= NEGATED;
@@ -225,6 +251,16 @@ mod tests {
     }
 
     #[test]
+    fn the_sarcasm_scan_finds_every_phrase_and_passes_plain_text() {
+        let lex = &*LEXICON;
+        assert!(lex.sarcasm_any.is_some(), "the phrases make one valid pattern");
+        for phrase in lex.sarcasm.iter().chain(&lex.sarcasm_if_complaint) {
+            assert!(lex.may_be_sarcastic(&format!("well... {phrase}!")), "{phrase}");
+        }
+        assert!(!lex.may_be_sarcastic("the dress fits well and the colour is lovely"));
+    }
+
+    #[test]
     fn negation_flips_the_words_it_reaches() {
         assert!(compound("not bad at all") > 0.0);
         assert!(compound("not good") < 0.0);
@@ -247,7 +283,7 @@ mod tests {
 
     #[test]
     fn lexicon_data_loads() {
-        assert!(LEXICON.valence.len() > 7000);
+        assert!(LEXICON.words.values().filter(|s| s.valence.is_some()).count() > 7000);
         assert_eq!(LEXICON.valence("junk"), Some(-2.0));
         assert!(LEXICON.is_negator("doesn't") && LEXICON.is_contrast("but"));
     }

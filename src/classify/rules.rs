@@ -80,25 +80,40 @@ impl<L> Rule<L> {
 /// the few rules whose first word it contains.
 pub struct RuleBook<L> {
     rules: Vec<Rule<L>>,
-    /// Whole first word -> rules.
-    by_word: FastMap<&'static str, Vec<usize>>,
-    /// First-word prefix (a literal cut short) -> rules, and the prefix lengths in use.
-    by_prefix: FastMap<&'static str, Vec<usize>>,
-    prefix_lengths: Vec<usize>,
-    /// The first two bytes of every word start, one bit each: most words start
-    /// like none, and skip the lookups (word starts are two bytes or more).
+    /// Whole first word -> the rules it anchors, and its number among the
+    /// words some rule also needs: one lookup a word of the text.
+    by_word: FastMap<&'static str, Word>,
+    /// Word starts (a first word the pattern cuts short, "refund" of
+    /// "refund(s|ed)?") by their first two bytes (or first byte and 0), each
+    /// with its rules.
+    by_start: FastMap<usize, Vec<(&'static str, Vec<usize>)>>,
+    /// Which first two bytes (or first byte) of a word some word start
+    /// has, one bit each: most words start like none, and skip the lookup.
     prefix_heads: Vec<u64>,
+    short_prefixes: [u64; 4],
     /// Rules whose matches can start anywhere (emails, phone numbers): always run.
     always: Vec<usize>,
+    /// Those rules as one pattern each for the lower-case text and for the
+    /// original (`exact` rules): one scan tells that none of them matches,
+    /// the usual case, instead of one scan a rule. Compiled on first use.
+    always_any: [OnceLock<Option<Matcher>>; 2],
     /// Rules pinned to an end but listed without words (`compact-index`):
     /// tried at every word.
     at_every_word: Vec<usize>,
     /// Per rule: words of which one must also be in the text (its other end),
-    /// as numbers in `also_words`, so a text's words are looked up once.
-    also: Vec<Vec<u32>>,
-    also_words: FastMap<&'static str, u32>,
+    /// as their numbers (`Word::also`): rule i's are `also[also_at[i]..also_at[i + 1]]`.
+    also: Vec<u32>,
+    also_at: Vec<u32>,
+    also_count: u32,
     /// Lines that failed to load, for the data test; empty in a good build.
     pub problems: Vec<String>,
+}
+
+/// A word of the index.
+#[derive(Default)]
+struct Word {
+    rules: Vec<usize>,
+    also: Option<u32>,
 }
 
 /// One rule matching at one place.
@@ -118,13 +133,15 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         let mut book = RuleBook {
             rules: Vec::new(),
             by_word: FastMap::default(),
-            by_prefix: FastMap::default(),
-            prefix_lengths: Vec::new(),
+            by_start: FastMap::default(),
             prefix_heads: vec![0; 1 << 10],
+            short_prefixes: [0; 4],
             always: Vec::new(),
+            always_any: [OnceLock::new(), OnceLock::new()],
             at_every_word: Vec::new(),
             also: Vec::new(),
-            also_words: FastMap::default(),
+            also_at: vec![0],
+            also_count: 0,
             problems: Vec::new(),
         };
         for line in data_lines(file) {
@@ -157,32 +174,42 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 "end" => Side::End,
                 _ => Side::Anywhere,
             };
-            let mut also_ids = Vec::new();
             if side == Side::Anywhere {
                 book.always.push(index);
             } else if words.is_empty() && prefixes.is_empty() {
                 book.at_every_word.push(index);
             } else {
                 for w in also.split_whitespace() {
-                    let next = book.also_words.len() as u32;
-                    also_ids.push(*book.also_words.entry(w).or_insert(next));
+                    let word = book.by_word.entry(w).or_default();
+                    let id = *word.also.get_or_insert(book.also_count);
+                    if id == book.also_count {
+                        book.also_count += 1;
+                    }
+                    book.also.push(id);
                 }
                 for w in words.split_whitespace() {
-                    book.by_word.entry(w).or_default().push(index);
+                    book.by_word.entry(w).or_default().rules.push(index);
                 }
                 for p in prefixes.split_whitespace() {
-                    if !book.prefix_lengths.contains(&p.len()) {
-                        book.prefix_lengths.push(p.len());
-                    }
-                    book.by_prefix.entry(p).or_default().push(index);
-                    match p.as_bytes() {
-                        [a, b, ..] => set_bit(&mut book.prefix_heads, head(*a, *b)),
-                        // A one-byte start: every word must be looked up.
-                        _ => book.prefix_heads.iter_mut().for_each(|bits| *bits = u64::MAX),
+                    let key = match p.as_bytes() {
+                        [a, b, ..] => {
+                            set_bit(&mut book.prefix_heads, head(*a, *b));
+                            head(*a, *b)
+                        }
+                        [a] => {
+                            set_bit(&mut book.short_prefixes, usize::from(*a));
+                            head(*a, 0)
+                        }
+                        [] => continue,
+                    };
+                    let starts = book.by_start.entry(key).or_default();
+                    match starts.iter_mut().find(|(start, _)| *start == p) {
+                        Some((_, rules)) => rules.push(index),
+                        None => starts.push((p, vec![index])),
                     }
                 }
             }
-            book.also.push(also_ids);
+            book.also_at.push(book.also.len() as u32);
             book.rules.push(Rule { label, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         }
         book
@@ -191,6 +218,22 @@ impl<L: Copy + PartialEq> RuleBook<L> {
     /// Where rules may match: (rule, index of its anchor token), in text order.
     /// Rules that match anywhere are not listed (`always`).
     fn candidates(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
+        // Each word of the text looked up once; which of the words some rule
+        // also needs are present, one bit each.
+        let words: Vec<Option<&Word>> =
+            tokens.iter().map(|t| if t.kind == TokenKind::Word { self.by_word.get(t.norm.as_str()) } else { None }).collect();
+        let mut present = vec![0u64; (self.also_count as usize).div_ceil(64)];
+        for id in words.iter().flatten().filter_map(|w| w.also) {
+            set_bit(&mut present, id as usize);
+        }
+        // A rule runs only if one of the words it also needs is present.
+        let wanted = |&r: &usize| {
+            let needs = match (self.also_at.get(r), self.also_at.get(r + 1)) {
+                (Some(&from), Some(&to)) => self.also.get(from as usize..to as usize).unwrap_or(&[]),
+                _ => &[],
+            };
+            needs.is_empty() || needs.iter().any(|id| has_bit(&present, *id as usize))
+        };
         let mut out = Vec::new();
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
             let (from, mut lists) = (out.len(), 0);
@@ -198,17 +241,23 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 out.extend(self.at_every_word.iter().map(|&r| (r, at)));
                 lists += 1;
             }
-            if let Some(rules) = self.by_word.get(t.norm.as_str()) {
-                out.extend(rules.iter().map(|&r| (r, at)));
-                lists += 1;
+            if let Some(Some(word)) = words.get(at) {
+                if !word.rules.is_empty() {
+                    out.extend(word.rules.iter().filter(|r| wanted(r)).map(|&r| (r, at)));
+                    lists += 1;
+                }
             }
-            let starts_like_one = match t.norm.as_bytes() {
-                [a, b, ..] => has_bit(&self.prefix_heads, head(*a, *b)),
-                _ => true,
+            let heads = match t.norm.as_bytes() {
+                [a, b, ..] => [
+                    has_bit(&self.short_prefixes, usize::from(*a)).then(|| head(*a, 0)),
+                    has_bit(&self.prefix_heads, head(*a, *b)).then(|| head(*a, *b)),
+                ],
+                [a] => [has_bit(&self.short_prefixes, usize::from(*a)).then(|| head(*a, 0)), None],
+                [] => [None, None],
             };
-            for &n in self.prefix_lengths.iter().filter(|&&n| starts_like_one && n <= t.norm.len()) {
-                if let Some(rules) = t.norm.get(..n).and_then(|p| self.by_prefix.get(p)) {
-                    out.extend(rules.iter().map(|&r| (r, at)));
+            for starts in heads.into_iter().flatten().filter_map(|key| self.by_start.get(&key)) {
+                for (_, rules) in starts.iter().filter(|(start, _)| t.norm.starts_with(start)) {
+                    out.extend(rules.iter().filter(|r| wanted(r)).map(|&r| (r, at)));
                     lists += 1;
                 }
             }
@@ -221,16 +270,22 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             }
         }
         out.dedup();
-        if out.iter().any(|&(i, _)| self.also.get(i).is_some_and(|a| !a.is_empty())) {
-            // Which of the words some rule also needs are present: one bit each.
-            let mut present = vec![0u64; self.also_words.len().div_ceil(64)];
-            for id in tokens.iter().filter_map(|t| self.also_words.get(t.norm.as_str())) {
-                set_bit(&mut present, *id as usize);
-            }
-            let is_present = |id: &u32| has_bit(&present, *id as usize);
-            out.retain(|&(i, _)| self.also.get(i).is_none_or(|also| also.is_empty() || also.iter().any(is_present)));
-        }
         out
+    }
+
+    /// The rules that match anywhere, on the original text (`exact`) or not, as one pattern.
+    fn always_pattern(&self, exact: bool) -> Option<Matcher> {
+        let patterns: Vec<String> = self
+            .always
+            .iter()
+            .filter_map(|&i| self.rules.get(i))
+            .filter(|r| r.flags.exact == exact)
+            .map(|r| format!("(?:{})", r.pattern))
+            .collect();
+        if patterns.is_empty() {
+            return None;
+        }
+        Matcher::new(&patterns.join("|"), Direction::Forward).ok()
     }
 
     /// Compiles every rule: the data test's check that each pattern is valid.
@@ -304,21 +359,32 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             }
             hits.push(Hit { label: rule.label, weight: rule.weight, flags: rule.flags, start, end });
         };
+        let none_match = |exact: bool| {
+            let source = if exact { text } else { lower };
+            let any = self.always_any.get(usize::from(exact)).and_then(|any| any.get_or_init(|| self.always_pattern(exact)).as_ref());
+            any.zip(source.as_bytes().get(chunk.clone())).is_some_and(|(any, hay)| !any.could_match(hay))
+        };
+        let skip = [none_match(false), none_match(true)];
         for &i in &self.always {
             let Some(rule) = self.rules.get(i) else { continue };
+            if skip.get(usize::from(rule.flags.exact)) == Some(&true) {
+                continue;
+            }
             let source = if rule.flags.exact { text } else { lower };
             let (Some(haystack), Some(matcher)) = (source.as_bytes().get(chunk.clone()), rule.matcher()) else { continue };
             for (start, end) in matcher.find_iter(haystack) {
                 keep(rule, chunk.start + start, chunk.start + end);
             }
         }
-        for (i, at) in self.candidates(chunk_tokens) {
+        let candidates = self.candidates(chunk_tokens);
+        let sentence_before = if candidates.is_empty() { Vec::new() } else { sentence_before(chunk_tokens) };
+        for (i, at) in candidates {
             let (Some(rule), Some(anchor)) = (self.rules.get(i), chunk_tokens.get(at)) else { continue };
             // The search is pinned to the anchor word: from its start to the end
             // of the chunk, or from the previous sentence up to its end.
             let window = match rule.side {
                 Side::Start => anchor.start..chunk.end,
-                _ => sentence_before(chunk_tokens, at).max(chunk.start)..anchor.end,
+                _ => sentence_before.get(at).copied().unwrap_or(chunk.start).max(chunk.start)..anchor.end,
             };
             if let Some((start, end)) = rule.find_pinned(lower.as_bytes(), window) {
                 keep(rule, start, end);
@@ -358,18 +424,19 @@ fn has_bit(bits: &[u64], i: usize) -> bool {
     bits.get(i / 64).is_some_and(|word| word & (1 << (i % 64)) != 0)
 }
 
-/// Byte offset where the sentence before the one holding token `at` starts.
-fn sentence_before(tokens: &[Token], at: usize) -> usize {
-    let mut ends_seen = 0;
-    for t in tokens.get(..at).unwrap_or(&[]).iter().rev() {
+/// For each token, the byte offset where the sentence before its own starts.
+fn sentence_before(tokens: &[Token]) -> Vec<usize> {
+    let first = tokens.first().map_or(0, |t| t.start);
+    // The ends of the last two sentences passed.
+    let (mut last, mut before_last) = (None, None);
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        out.push(before_last.unwrap_or(first));
         if t.kind == TokenKind::ClauseEnd && matches!(t.norm.as_str(), "." | "!" | "?" | "\n") {
-            ends_seen += 1;
-            if ends_seen == 2 {
-                return t.end;
-            }
+            (before_last, last) = (last, Some(t.end));
         }
     }
-    tokens.first().map_or(0, |t| t.start)
+    out
 }
 
 /// Chunk size for long texts: far longer than any one rule's match.
@@ -436,6 +503,24 @@ mod tests {
             })
             .collect();
         Box::leak(lines.join("\n").into_boxed_str())
+    }
+
+    #[test]
+    fn one_scan_passes_a_review_with_nothing_the_anywhere_rules_want() {
+        let risks = RuleBook::load(include_str!(concat!(env!("OUT_DIR"), "/risks.rules")), Risk::from_id);
+        let plain = "the dress runs small, the colour is lovely and it washed well";
+        let real = texts(600);
+        for exact in [false, true] {
+            let any = risks.always_pattern(exact).expect("risks has rules of both kinds that match anywhere");
+            for text in &real {
+                any.could_match(text.as_bytes());
+            }
+            // False only if the lazy DFA read the whole text: it has not
+            // outgrown its state cap on real reviews.
+            assert!(!any.could_match(plain.as_bytes()), "exact: {exact}");
+        }
+        let any = risks.always_pattern(false).expect("lower-case rules");
+        assert!(any.could_match(b"mail me at jo@example.com"));
     }
 
     /// Real review text, any shape: lines of the development sets.

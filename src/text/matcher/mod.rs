@@ -25,6 +25,8 @@ pub struct Matcher {
     program: Program,
     /// Pinned searches, memoised.
     dfa: dfa::Dfa,
+    /// Whole-text searches' first question, whether there is a match at all, memoised.
+    scan: dfa::Dfa,
 }
 
 /// A pattern that cannot be read or run, with the reason.
@@ -42,7 +44,7 @@ impl Matcher {
     pub fn new(pattern: &str, direction: Direction) -> Result<Matcher, PatternError> {
         let tree = syntax::parse(pattern).map_err(|e| PatternError(e.to_string()))?;
         let program = compile(&tree, direction).map_err(|e| PatternError(e.to_string()))?;
-        Ok(Matcher { program, dfa: dfa::Dfa::new() })
+        Ok(Matcher { program, dfa: dfa::Dfa::pinned(), scan: dfa::Dfa::scan() })
     }
 
     /// The leftmost match in `hay[from..]`, reading forward.
@@ -50,11 +52,13 @@ impl Matcher {
         with_scratch(|scratch| self.program.search(scratch, hay, from..hay.len(), false, Prefer::First))
     }
 
-    /// Whether `hay` can hold a match at all: each match needs one of the
-    /// pattern's rare bytes, when it has such (see `Program::required`).
-    fn may_match(&self, hay: &[u8]) -> bool {
+    /// Whether `hay` can hold a match at all: false means it holds none;
+    /// true, that it may (a match needs one of the pattern's rare bytes, see
+    /// `Program::required`, and the lazy DFA finds one unless it gave up).
+    pub fn could_match(&self, hay: &[u8]) -> bool {
         self.program.direction == Direction::Forward
             && self.program.required.as_ref().is_none_or(|required| hay.iter().any(|&b| required.contains(b)))
+            && self.scan.holds_match(&self.program, hay, 0..hay.len()) != Some(false)
     }
 
     /// A forward matcher: the end of the match that starts at `window.start`,
@@ -74,7 +78,7 @@ impl Matcher {
     /// `regex`'s `find_iter`. None from a backward matcher.
     pub fn find_iter(&self, hay: &[u8]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        if !self.may_match(hay) {
+        if !self.could_match(hay) {
             return out;
         }
         let mut from = 0;
@@ -93,6 +97,6 @@ impl Matcher {
 
     /// A forward matcher: whether `hay` holds a match. False from a backward matcher.
     pub fn is_match(&self, hay: &[u8]) -> bool {
-        self.may_match(hay) && self.leftmost(hay, 0).is_some()
+        self.could_match(hay) && self.leftmost(hay, 0).is_some()
     }
 }
