@@ -221,7 +221,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         // Each word of the text looked up once; which of the words some rule
         // also needs are present, one bit each.
         let words: Vec<Option<&Word>> =
-            tokens.iter().map(|t| if t.kind == TokenKind::Word { self.by_word.get(t.norm.as_str()) } else { None }).collect();
+            tokens.iter().map(|t| if t.kind == TokenKind::Word { self.by_word.get(t.norm.as_ref()) } else { None }).collect();
         let mut present = vec![0u64; (self.also_count as usize).div_ceil(64)];
         for id in words.iter().flatten().filter_map(|w| w.also) {
             set_bit(&mut present, id as usize);
@@ -432,7 +432,7 @@ fn sentence_before(tokens: &[Token]) -> Vec<usize> {
     let mut out = Vec::with_capacity(tokens.len());
     for t in tokens {
         out.push(before_last.unwrap_or(first));
-        if t.kind == TokenKind::ClauseEnd && matches!(t.norm.as_str(), "." | "!" | "?" | "\n") {
+        if t.kind == TokenKind::ClauseEnd && matches!(t.norm.as_ref(), "." | "!" | "?" | "\n") {
             (before_last, last) = (last, Some(t.end));
         }
     }
