@@ -45,8 +45,8 @@ impl Default for Settings {
             min_count: setting("TRAIN_MIN_COUNT", 3.0) as usize,
             prune: setting("TRAIN_PRUNE", 0.05),
             class_power: setting("TRAIN_CLASS_POWER", 1.0),
-            keep: setting("TRAIN_KEEP", 10000.0) as usize,
-            quant: setting("TRAIN_QUANT", 24.0),
+            keep: setting("TRAIN_KEEP", 9000.0) as usize,
+            quant: setting("TRAIN_QUANT", 12.0),
         }
     }
 }
