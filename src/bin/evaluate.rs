@@ -36,7 +36,12 @@ fn class_of(label: SentimentLabel) -> usize {
 
 fn run() -> Result<(), String> {
     // CLASSIFY="one review a line" prints what the shipped model says of each.
-    if let Ok(text) = std::env::var("CLASSIFY") {
+    // CLASSIFY_FILE=path does the same for a file (an environment variable holds 128 KB at most).
+    let text = match std::env::var("CLASSIFY_FILE") {
+        Ok(path) => Some(std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?),
+        Err(_) => std::env::var("CLASSIFY").ok(),
+    };
+    if let Some(text) = text {
         for line in text.lines() {
             let c = classify(&Review::from_text(line)).map_err(|e| e.to_string())?;
             println!("{}", serde_json::to_string(&c).unwrap_or_default());

@@ -106,7 +106,7 @@ impl<'a> Part<'a> {
             tokens: &self.tokens,
             reading: &self.reading,
             complaints: self.causes.iter().filter(|h| !h.flags.weak).map(|h| h.weight).sum(),
-            causes: self.causes.iter().filter(|h| !h.flags.weak).map(|h| h.label.id()).collect(),
+            causes: &self.causes,
         }
     }
 }

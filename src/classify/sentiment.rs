@@ -6,6 +6,8 @@
 //! sets whose licences allow shipping derived weights.
 
 use super::lexicon::LexiconReading;
+use super::rules::Hit;
+use crate::taxonomy::Category;
 use crate::fast_hash::fnv1a;
 use crate::text::{Token, TokenKind};
 
@@ -202,9 +204,9 @@ pub struct PartView<'a> {
     pub reading: &'a LexiconReading,
     /// Summed weight of the complaint rules that matched.
     pub complaints: f32,
-    /// The causes complained of (sure matches): a wrong size is a 3-star
-    /// complaint more often than a broken zip is.
-    pub causes: Vec<&'static str>,
+    /// The causes the rules found (weak hints are skipped): a wrong size is
+    /// a 3-star complaint more often than a broken zip is.
+    pub causes: &'a [Hit<Category>],
 }
 
 /// Builds the model's features.
@@ -220,13 +222,9 @@ pub fn features(parts: &[PartView]) -> Features {
     let (mut first_clause, mut after_contrast) = (None::<f32>, 0.0f32);
     for part in parts {
         let mut prev: Option<&str> = None;
-        // Words after a contrast ("…, but the fabric pills") carry the verdict: features of their own.
-        let mut after = vec![false; part.tokens.len()];
-        for c in part.reading.clauses.iter().filter(|c| c.after_contrast) {
-            if let Some(span) = after.get_mut(c.tokens.clone()) {
-                span.fill(true);
-            }
-        }
+        // Words after a contrast ("…, but the fabric pills") carry the verdict:
+        // features of their own. Clauses run in token order, so one cursor finds them.
+        let mut contrasts = part.reading.clauses.iter().filter(|c| c.after_contrast).map(|c| c.tokens.clone()).peekable();
         for (i, t) in part.tokens.iter().enumerate() {
             match t.kind {
                 TokenKind::Word | TokenKind::Symbol => {
@@ -236,10 +234,12 @@ pub fn features(parts: &[PartView]) -> Features {
                     buf.push_str(if negated { "n:" } else { "w:" });
                     buf.push_str(&t.norm);
                     emit(&buf, &mut out);
+                    while contrasts.next_if(|span| span.end <= i).is_some() {}
+                    let after_contrast = contrasts.peek().is_some_and(|span| span.contains(&i));
                     if part.title {
                         buf.replace_range(..1, "t");
                         emit(&buf, &mut out);
-                    } else if after.get(i).copied().unwrap_or(false) {
+                    } else if after_contrast {
                         buf.replace_range(..1, if negated { "A" } else { "a" });
                         emit(&buf, &mut out);
                     }
@@ -264,10 +264,10 @@ pub fn features(parts: &[PartView]) -> Features {
                 TokenKind::Pause => prev = None,
             }
         }
-        for cause in &part.causes {
+        for hit in part.causes.iter().filter(|h| !h.flags.weak) {
             buf.clear();
             buf.push_str("r:");
-            buf.push_str(cause);
+            buf.push_str(hit.label.id());
             emit(&buf, &mut out);
         }
         compound += part.reading.compound;
@@ -310,8 +310,14 @@ pub fn features(parts: &[PartView]) -> Features {
         51..=100 => 4,
         _ => 5,
     };
-    out.sparse.push(feature_bucket(&format!("L:{length}")));
-    out.sparse.push(feature_bucket(&format!("c:{bin}:{length}")));
+    // Written into the word buffer: no string allocated a review.
+    let digit = |n: i32| char::from_digit(n.clamp(0, 9) as u32, 10).unwrap_or('0');
+    buf.clear();
+    buf.extend(['L', ':', digit(length)]);
+    emit(&buf, &mut out);
+    buf.clear();
+    buf.extend(['c', ':', digit(bin), ':', digit(length)]);
+    emit(&buf, &mut out);
     out.sparse.sort_unstable();
     out.sparse.dedup();
     out.dense = [
