@@ -12,6 +12,8 @@ import { assessFeedback, readAnswers } from './worker/feedback.js';
 import { errorPage, feedbackPage } from './worker/feedback-page.js';
 import { HttpError, corsHeaders, drainBody, errorResponse, expectObject, json, kindOf, parseJson, preflight, readBody } from './worker/http.js';
 
+import { outboxFor } from './worker/outbox.js';
+
 export { Outbox } from './worker/outbox.js';
 
 /** Priorities that page a person: sent on to the merchant's alert webhook. */
@@ -128,9 +130,6 @@ async function lintRoute(request, env, config) {
   return json(core('invalid_request', () => reviewloop.lintReply(body.text, options)));
 }
 
-/** The Outbox for one idempotency key. */
-const outbox = (env, name) => env.OUTBOX.get(env.OUTBOX.idFromName(name));
-
 /**
  * Checks who sent a pushed review: Shopify's scheme when its header is there,
  * otherwise the timestamped scheme, whose signatures are each accepted once.
@@ -160,7 +159,9 @@ async function authenticateWebhook(request, env, config, body) {
   if (verdict === 'bad') {
     throw new HttpError(401, 'bad_signature', 'X-Signature does not match: sign "<X-Timestamp>.<raw body>" with HMAC-SHA256 and the secret set as REVIEWS_WEBHOOK_SECRET, and send it as sha256=<hex>.');
   }
-  const seen = await outbox(env, `signature:${signature.trim()}`).claim({
+  const name = `signature:${signature.trim()}`;
+  const seen = await outboxFor(env, name).claim({
+    key: name,
     fingerprint: 'seen',
     response: null,
     keepForMs: config.replayWindowSeconds * 2000, // past the window the timestamp check refuses it anyway
@@ -206,7 +207,8 @@ async function reviewsWebhookRoute(request, env, config) {
     if (alerted) {
       // Keyed by content: the same review pushed twice (platform retries) alerts once.
       const key = `alert:${await sha256Hex(JSON.stringify(review))}`;
-      await outbox(env, key).claim({
+      await outboxFor(env, key).claim({
+        key,
         fingerprint: key,
         response: null,
         delivery: { key, destination: 'alert', payload: { type: 'review.alert', review, classification, receivedAt: new Date().toISOString() } },
@@ -245,7 +247,8 @@ async function feedbackRoute(request, env, config) {
   const response = { received: true, ticket: assessment.ticket !== null, invitation: assessment.invitation };
   if (assessment.ticket !== null) response.followUp = assessment.followUp ?? followUp(env, answers.orderId);
   const name = `feedback:${key}`;
-  const outcome = await outbox(env, name).claim({
+  const outcome = await outboxFor(env, name).claim({
+    key: name,
     fingerprint: await sha256Hex(JSON.stringify(answers)),
     response,
     delivery: assessment.ticket === null ? null : {
