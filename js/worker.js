@@ -33,6 +33,10 @@ const ROUTES = {
   '/v1/lint': { methods: { POST: lintRoute }, cors: true, apiKey: true },
   '/v1/reviews/webhook': { methods: { POST: reviewsWebhookRoute }, cors: false, apiKey: false },
   '/v1/feedback': { methods: { POST: feedbackRoute }, cors: true, apiKey: false },
+  // The widget's beacon when a customer follows the review link; counted, never gating.
+  '/v1/feedback/click': { methods: { POST: clickRoute }, cors: true, apiKey: false },
+  // The counts, for the merchant: keyed like the other merchant routes.
+  '/v1/feedback/clicks': { methods: { GET: clicksRoute }, cors: true, apiKey: true },
 };
 const FEEDBACK_PAGE = /^\/feedback\/([^/]+)$/;
 
@@ -50,7 +54,8 @@ export default {
       if (page !== null) return await pageRoute(request, url, page[1], env);
       const route = ROUTES[url.pathname];
       if (route === undefined) {
-        throw new HttpError(404, 'not_found', `There is no ${url.pathname}: the API's routes are ${Object.keys(ROUTES).join(', ')} (POST) and /feedback/{order} (GET).`);
+        const listed = Object.entries(ROUTES).map(([path, r]) => `${Object.keys(r.methods).join('/')} ${path}`).join(', ');
+        throw new HttpError(404, 'not_found', `There is no ${url.pathname}: the API's routes are ${listed} and GET /feedback/{order}.`);
       }
       const methods = Object.keys(route.methods).join(', ');
       const config = settings(env);
@@ -262,6 +267,42 @@ async function feedbackRoute(request, env, config) {
     throw new HttpError(422, 'idempotency_key_reused', 'This idempotency key was already used for other answers: use a new key for each answered form.');
   }
   return json(outcome.response, 200, outcome.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+}
+
+const ORDER_ID_LIMIT = 200;
+
+/** An order id as a click names it: a non-empty string of at most ORDER_ID_LIMIT characters. */
+function orderIdFrom(value, where) {
+  if (value === undefined || value === null) throw new HttpError(422, 'missing_field', `${where} has no \`orderId\`: send the order the invitation was shown for.`);
+  if (typeof value !== 'string') throw new HttpError(422, 'invalid_field', `\`orderId\` must be a string (the order's id), not ${kindOf(value)}.`);
+  if (value.trim() === '' || value.length > ORDER_ID_LIMIT) {
+    throw new HttpError(422, 'invalid_field', `\`orderId\` must be 1 to ${ORDER_ID_LIMIT} characters, not ${value.length}: send the order's id as the page shows it.`);
+  }
+  return value;
+}
+
+/**
+ * A click on the review link, as the widget's beacon reports it
+ * (`{ orderId, idempotencyKey, url }`, sent as text/plain by sendBeacon).
+ * Counted once per answered form (its idempotency key); it never changes who
+ * is invited or what they see.
+ */
+async function clickRoute(request, env, config) {
+  const body = expectObject(parseJson(request, await readBody(request, config.maxBodyBytes), ['application/json', 'text/plain']), 'The body', '{ "orderId": "1001", "idempotencyKey": "…" }');
+  const orderId = orderIdFrom(body.orderId, 'The body');
+  const key = body.idempotencyKey ?? '';
+  if (typeof key !== 'string' || (key !== '' && !IDEMPOTENCY_KEY.test(key))) {
+    throw new HttpError(422, 'invalid_field', '`idempotencyKey` must be the answered form\'s key: 1 to 255 visible ASCII characters (or empty when there was none).');
+  }
+  const outcome = await outboxFor(env, `click:${orderId}`).click({ orderId, clickKey: key, keepForMs: config.idempotencyRetentionMs });
+  return json({ orderId, clicks: outcome.clicks }, 200, outcome.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+}
+
+/** `GET /v1/feedback/clicks?orderId=…`: how many answered forms' review links were followed for an order. */
+async function clicksRoute(request, env) {
+  const orderId = orderIdFrom(new URL(request.url).searchParams.get('orderId'), 'The query');
+  const { clicks } = await outboxFor(env, `click:${orderId}`).clicks(orderId);
+  return json({ orderId, clicks });
 }
 
 /** What an unhappy customer is told happens next (the review invitation stays beside it). */

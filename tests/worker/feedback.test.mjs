@@ -138,6 +138,66 @@ describe('POST /v1/feedback', () => {
   });
 });
 
+describe('POST /v1/feedback/click (review-link clicks)', () => {
+  /** What the widget's sendBeacon sends: its JSON as text/plain, from the shop's page. */
+  const beacon = (body, origin = STORE_ORIGIN) => worker.fetch('/v1/feedback/click', {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: origin },
+    body: JSON.stringify(body),
+  });
+  const counted = async (orderId) => (await (await worker.fetch(`/v1/feedback/clicks?orderId=${encodeURIComponent(orderId)}`)).json()).clicks;
+
+  test('a click is counted once per answered form: repeats are replays, other forms and a keyless click add one each', async () => {
+    const orderId = `click-${newKey()}`;
+    const first = await beacon({ orderId, idempotencyKey: 'form-1', url: REVIEW_URL });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('Access-Control-Allow-Origin'), STORE_ORIGIN);
+    assert.deepEqual(await first.json(), { orderId, clicks: 1 });
+    const again = await beacon({ orderId, idempotencyKey: 'form-1', url: REVIEW_URL });
+    assert.equal(again.headers.get('Idempotent-Replayed'), 'true');
+    assert.deepEqual(await again.json(), { orderId, clicks: 1 });
+    assert.equal((await (await beacon({ orderId, idempotencyKey: 'form-2' })).json()).clicks, 2);
+    assert.equal((await (await beacon({ orderId, idempotencyKey: '' })).json()).clicks, 3, 'a click with no form key (the widget lost it) counts once');
+    assert.equal((await (await beacon({ orderId })).json()).clicks, 3);
+    assert.equal(await counted(orderId), 3);
+    assert.equal(await counted(`${orderId}-other`), 0, 'counts are per order');
+    // Sent as JSON by a server rather than a beacon: the same route.
+    const served = await worker.fetch('/v1/feedback/click', postJson({ orderId, idempotencyKey: 'form-3' }));
+    assert.equal((await served.json()).clicks, 4);
+  });
+
+  test('the same click at the same moment is counted once', async () => {
+    const orderId = `race-${newKey()}`;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => beacon({ orderId, idempotencyKey: 'form-1' }).then((r) => r.json())));
+    assert.ok(answers.every((a) => a.clicks === 1), JSON.stringify(answers));
+    assert.equal(await counted(orderId), 1);
+  });
+
+  test('no gating: a click changes neither the invitation nor the ticket of that order\'s answers', async () => {
+    const orderId = `gate-${newKey()}`;
+    await beacon({ orderId, idempotencyKey: 'form-1' });
+    const unhappy = await (await sendFeedback({ ...UNHAPPY, orderId })).json();
+    assert.equal(unhappy.ticket, true);
+    assert.deepEqual(unhappy.invitation, INVITATION);
+    const happy = await (await sendFeedback({ ...HAPPY, orderId })).json();
+    assert.deepEqual(happy.invitation, INVITATION);
+  });
+
+  test('bad clicks: no or mistyped order, a bad key, another origin, HTML, GET; the isolate goes on', async () => {
+    await assertError(await beacon({ idempotencyKey: 'k' }), 422, 'missing_field');
+    await assertError(await beacon({ orderId: 42 }), 422, 'invalid_field');
+    await assertError(await beacon({ orderId: 'x'.repeat(201) }), 422, 'invalid_field');
+    await assertError(await beacon({ orderId: 'A-1', idempotencyKey: 'has space' }), 422, 'invalid_field');
+    await assertError(await beacon(['A-1']), 422, 'invalid_field');
+    await assertError(await beacon({ orderId: 'A-1' }, 'https://elsewhere.example'), 403, 'origin_not_allowed');
+    await assertError(await worker.fetch('/v1/feedback/click', { method: 'POST', headers: { 'Content-Type': 'text/html' }, body: '{}' }), 415, 'unsupported_media_type');
+    await assertError(await worker.fetch('/v1/feedback/click', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'clicked' }), 400, 'invalid_json');
+    await assertError(await worker.fetch('/v1/feedback/click'), 405, 'method_not_allowed');
+    await assertError(await worker.fetch('/v1/feedback/clicks'), 422, 'missing_field');
+    await assertStillServes(worker);
+  });
+});
+
 describe('GET /feedback/{order}', () => {
   const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
   const link = async (order, expires = inAnHour(), secret = SECRETS.FEEDBACK_LINK_SECRET) =>
