@@ -14,6 +14,8 @@ import { HttpError, corsHeaders, drainBody, errorResponse, expectObject, json, k
 
 import { outboxFor } from './worker/outbox.js';
 
+import { trapWasm } from './worker/test-hooks.js';
+
 export { Outbox } from './worker/outbox.js';
 
 /** Priorities that page a person: sent on to the merchant's alert webhook. */
@@ -50,6 +52,7 @@ export default {
     const url = new URL(request.url);
     try {
       await reviewloop.init(wasm); // once per isolate: later calls return the same promise
+      if (env.REVIEWLOOP_TEST_HOOKS === 'wasm-trap' && url.pathname.startsWith('/__test/')) return await testHook(url, request);
       const page = FEEDBACK_PAGE.exec(url.pathname);
       if (page !== null) return await pageRoute(request, url, page[1], env);
       const route = ROUTES[url.pathname];
@@ -79,10 +82,32 @@ export default {
       if (error instanceof HttpError) return errorResponse(error);
       // Never a stack trace to the caller; the log keeps it for the merchant.
       console.error(`${request.method} ${url.pathname} failed:`, error?.stack ?? error);
+      if (trapped(error)) {
+        // The instance may hold half-done state: the next request gets a fresh one (about 1 ms).
+        const count = reviewloop.rebuild();
+        console.error(`the wasm core trapped (${error.message}): its instance was rebuilt from the compiled module (rebuild ${count} in this isolate)`);
+      }
       return errorResponse(new HttpError(500, 'internal_error', 'The Worker could not handle this request; nothing was kept from it. Try again, and report it if it goes on.'));
     }
   },
 };
+
+/**
+ * Whether an error left the wasm instance unusable: a trap, or the stack
+ * running out inside it (its stack pointer is then never restored).
+ */
+const trapped = (error) => error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message));
+
+/**
+ * Test-only routes, there only when REVIEWLOOP_TEST_HOOKS is `wasm-trap`
+ * (never in wrangler.toml): `POST /__test/wasm-trap` makes the live instance
+ * trap; `GET /__test/wasm` tells how often it was rebuilt.
+ */
+async function testHook(url, request) {
+  if (url.pathname === '/__test/wasm-trap' && request.method === 'POST') trapWasm();
+  if (url.pathname === '/__test/wasm' && request.method === 'GET') return json({ rebuilds: reviewloop.rebuilds() });
+  throw new HttpError(404, 'not_found', `There is no test hook ${request.method} ${url.pathname}.`);
+}
 
 /** A JSON body, read within the size limit. */
 async function readJson(request, config) {

@@ -2,6 +2,7 @@
 // for everyone, signed tickets for unhappy answers, idempotency on the
 // widget's key, and the page's token, markup and headers.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import * as reviewloop from '../../js/index.js';
@@ -209,8 +210,11 @@ describe('GET /feedback/{order}', () => {
     assert.match(response.headers.get('Content-Type'), /^text\/html/);
     const html = await response.text();
     assert.match(html, /<script type="module" src="\/js\/widget.js"><\/script>/);
-    assert.match(html, /<reviewloop-feedback order-id="1001" endpoint="\/v1\/feedback" review-url="https:\/\/shop.example\/reviews\/write" response-time="within one business day"><\/reviewloop-feedback>/);
+    assert.match(html, /<reviewloop-feedback order-id="1001" endpoint="\/v1\/feedback" review-url="https:\/\/shop.example\/reviews\/write" invite-click-endpoint="\/v1\/feedback\/click" response-time="within one business day"><\/reviewloop-feedback>/);
     assert.match(html, /Acme &lt;Goods&gt;/, 'the shop name is escaped');
+    // One heading asks the question: the widget's own; the page's names the order.
+    assert.deepEqual([...html.matchAll(/<h1>([^<]*)<\/h1>/g)].map((m) => m[1]), ['Your order 1001']);
+    assert.doesNotMatch(html, /How was your order\?/);
     assert.match(html, /<noscript><p><a href="https:\/\/shop.example\/reviews\/write">Tell other shoppers about your experience\.?<\/a>/, 'the invitation works without scripts too');
   });
 
@@ -222,12 +226,18 @@ describe('GET /feedback/{order}', () => {
     assert.deepEqual(directives['default-src'], ["'none'"]);
     assert.deepEqual(directives['script-src'], ["'self'", "'wasm-unsafe-eval'"]);
     assert.ok(!csp.includes("'unsafe-inline'") && !csp.includes("'unsafe-eval'"));
+    // The one inline stylesheet is allowed by its hash, and only that one.
+    const html = await response.clone().text();
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
+    assert.equal(styles.length, 1, 'one stylesheet, inline');
+    const digest = createHash('sha256').update(styles[0], 'utf8').digest('base64');
+    assert.deepEqual(directives['style-src'], ["'self'", `'sha256-${digest}'`]);
     assert.deepEqual(directives['connect-src'], ["'self'"]);
     assert.deepEqual(directives['frame-ancestors'], ["'none'"]);
     assert.equal(response.headers.get('Referrer-Policy'), 'no-referrer');
     assert.equal(response.headers.get('Cache-Control'), 'no-store');
     assert.equal(response.headers.get('X-Content-Type-Options'), 'nosniff');
-    assert.doesNotMatch(await response.text(), /<script>|<style>| on\w+=/i, 'nothing inline that the CSP would block');
+    assert.doesNotMatch(await response.text(), /<script>|<style [^>]*>| style=| on\w+=/i, 'nothing inline that the CSP would block');
   });
 
   test('an order id with markup in it is escaped, never markup', async () => {
