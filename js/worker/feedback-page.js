@@ -10,8 +10,9 @@ import { HttpError } from './http.js';
 /**
  * The page's look, inline so the page needs no file beside the Worker, and
  * allowed by its hash in the CSP (no 'unsafe-inline'). The widget themes
- * itself from the --reviewloop-* properties; the heading "How was your
- * order?" is the widget's, so the page's own heading names the order.
+ * itself from the --reviewloop-* properties and draws its own box; the
+ * question ("How was your order?") and the time it takes are the widget's
+ * to say, so the page's heading only names the order.
  */
 const STYLE = `
 :root {
@@ -19,6 +20,7 @@ const STYLE = `
   --reviewloop-focus: #2f4f8f;
   --reviewloop-selected: #e8eef9;
   --reviewloop-radius: 10px;
+  --reviewloop-background: #ffffff;
   --reviewloop-font: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color-scheme: light;
 }
@@ -31,11 +33,11 @@ body {
   color: #1f2328;
   background: #f4f5f7;
 }
-header { background: #ffffff; border-bottom: 1px solid #d0d7de; padding: 0.9rem 1rem; }
-header p { max-width: 36rem; margin: 0 auto; font-weight: 700; font-size: 1.05rem; }
+header { background: #ffffff; border-bottom: 1px solid #d0d7de; padding: 0.9rem 0; }
+header p { max-width: 36rem; margin: 0 auto; padding: 0 1rem; font-weight: 700; font-size: 1.05rem; }
 main { max-width: 36rem; margin: 0 auto; padding: 1.25rem 1rem 2.5rem; }
-h1 { font-size: 1.35rem; line-height: 1.3; margin: 0 0 0.25rem; }
-.lead { color: #4d5761; margin: 0 0 1.25rem; }
+h1 { font-size: 1.35rem; line-height: 1.3; margin: 0 0 1rem; color: #4d5761; font-weight: 600; }
+reviewloop-feedback { display: block; }
 .card {
   background: #ffffff;
   border: 1px solid #d0d7de;
@@ -45,8 +47,7 @@ h1 { font-size: 1.35rem; line-height: 1.3; margin: 0 0 0.25rem; }
 }
 a { color: #2f4f8f; }
 a:focus-visible { outline: 3px solid #bf8700; outline-offset: 2px; }
-footer { max-width: 36rem; margin: 0 auto; padding: 0 1rem 2rem; color: #4d5761; font-size: 0.875rem; }
-@media (max-width: 30rem) { main { padding-top: 1rem; } .card { padding: 1rem; border-radius: 10px; } }
+@media (max-width: 30rem) { main { padding: 1rem 0.75rem 2rem; } header p { padding: 0 0.75rem; } .card { padding: 1rem; } }
 `;
 
 let styleHash = null;
@@ -142,11 +143,8 @@ export async function feedbackPage(url, encodedOrder, env) {
   <header><p>${escapeHtml(shop)}</p></header>
   <main>
     <h1>Your order ${escapeHtml(orderId)}</h1>
-    <p class="lead">A few questions about how it went: about 30 seconds.</p>
-    <div class="card">
-      <reviewloop-feedback${attributes}></reviewloop-feedback>
-      <noscript><p><a href="${escapeHtml(invite.url)}">${escapeHtml(invite.text)}</a></p></noscript>
-    </div>
+    <reviewloop-feedback${attributes}></reviewloop-feedback>
+    <noscript><p class="card"><a href="${escapeHtml(invite.url)}">${escapeHtml(invite.text)}</a></p></noscript>
   </main>
 </body>
 </html>

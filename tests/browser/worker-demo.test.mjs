@@ -121,13 +121,13 @@ describe('make demo: the product through the Worker', () => {
       // One heading asks the question (the widget's); the page's names the order.
       assert.equal(await page.getByRole('heading', { name: 'How was your order?' }).count(), 1);
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Your order A-1001');
-      // The inline stylesheet applies (allowed by its hash): the page's background, the card around the widget.
+      // The inline stylesheet applies (allowed by its hash): the page's background and column, the widget themed by it.
       const look = await page.evaluate(() => ({
         background: getComputedStyle(document.body).backgroundColor,
-        card: getComputedStyle(document.querySelector('.card')).borderTopLeftRadius,
         width: document.querySelector('main').getBoundingClientRect().width,
+        accent: getComputedStyle(document.querySelector('reviewloop-feedback')).getPropertyValue('--reviewloop-accent').trim(),
       }));
-      assert.deepEqual(look, { background: 'rgb(244, 245, 247)', card: '12px', width: 576 });
+      assert.deepEqual(look, { background: 'rgb(244, 245, 247)', width: 576, accent: '#2f4f8f' });
       assert.deepEqual(await axeViolations(page), []);
       // A happy answer, then the review link: the widget's beacon reaches the Worker and is counted.
       await page.getByRole('group', { name: 'Did your order arrive as expected?' }).getByLabel('Yes').check();

@@ -215,7 +215,7 @@ describe('GET /feedback/{order}', () => {
     // One heading asks the question: the widget's own; the page's names the order.
     assert.deepEqual([...html.matchAll(/<h1>([^<]*)<\/h1>/g)].map((m) => m[1]), ['Your order 1001']);
     assert.doesNotMatch(html, /How was your order\?/);
-    assert.match(html, /<noscript><p><a href="https:\/\/shop.example\/reviews\/write">Tell other shoppers about your experience\.?<\/a>/, 'the invitation works without scripts too');
+    assert.match(html, /<noscript><p class="card"><a href="https:\/\/shop.example\/reviews\/write">Tell other shoppers about your experience\.?<\/a>/, 'the invitation works without scripts too');
   });
 
   test('the page\'s headers: a strict CSP with no inline script, no referrer (the token is in the URL), no caching', async () => {
