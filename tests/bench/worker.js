@@ -71,13 +71,20 @@ function cpuSeconds(pids) {
 
 /** A support receiver that takes every ticket at once, so deliveries do not pile up. */
 async function startReceiver() {
-  let count = 0;
+  const keys = new Set();
+  let attempts = 0;
   const server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => { count += 1; res.writeHead(200).end(); });
+    req.on('end', () => { attempts += 1; keys.add(req.headers['idempotency-key']); res.writeHead(200).end(); });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/tickets`, count: () => count, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/tickets`,
+    count: () => keys.size,
+    keys,
+    attempts: () => attempts,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
 }
 
 function run(url, name, requests) {
@@ -149,8 +156,11 @@ async function benchCheckout(root, label) {
     return { body: JSON.stringify({ idempotencyKey: key, answers: feedbackAnswers(i) }), headers: { 'idempotency-key': key } };
   });
   // Tickets owed: the unhappy answers among those sent, as the core decides.
-  const ticketsOwed = feedbackFigures.built === 0 ? 0 : Array.from({ length: feedbackFigures.built }, (_, i) => feedbackAnswers(i))
-    .filter((answers) => assessFeedback(answers, { reviewUrl: REVIEW_URL }).ticket !== null).length;
+  const owed = new Set();
+  for (let i = 0; i < feedbackFigures.built; i += 1) {
+    if (assessFeedback(feedbackAnswers(i), { reviewUrl: REVIEW_URL }).ticket !== null) owed.add(`feedback:bench-${runId}-${i}`);
+  }
+  const ticketsOwed = owed.size;
   // Let the run's tickets go out: until the receiver has them all, or nothing new arrives for 3 s.
   const drainStarted = Date.now();
   for (let last = -1, still = 0; receiver.count() < ticketsOwed && still < 30 && Date.now() - drainStarted < 60_000; await new Promise((r) => setTimeout(r, 100))) {
@@ -158,7 +168,11 @@ async function benchCheckout(root, label) {
     last = receiver.count();
   }
   const ticketsDelivered = receiver.count();
+  const deliveryAttempts = receiver.attempts();
+  const unexpected = [...receiver.keys].filter((k) => !owed.has(k));
   const drainMs = Date.now() - drainStarted;
+  // Failed attempts the Outbox logged (each retried with the same key: a receiver sees duplicates, never a loss).
+  const failures = worker.logs.join('').split('\n').filter((line) => / failed \(attempt \d+: /.test(line));
   await worker.dispose();
   await receiver.close();
 
@@ -189,7 +203,7 @@ async function benchCheckout(root, label) {
     inside[step] = { wall, cpuMs: ((cpuSeconds(cpuPids) - cpuBefore) * 1000) / (reviews.length * (ROUNDS + 1)) };
   }
   await cpuWorker.dispose();
-  return { label, rows: [floor, classifyFigures, viaEntry, feedbackFigures], ticketsDelivered, ticketsOwed, drainMs, inside };
+  return { label, rows: [floor, classifyFigures, viaEntry, feedbackFigures], ticketsDelivered, ticketsOwed, deliveryAttempts, unexpected, failures, drainMs, inside };
 }
 
 const ROUNDS = 10;
@@ -221,6 +235,7 @@ for (const { label, inside } of runs) {
 }
 console.log('');
 for (const run of runs) {
-  console.log(`${run.label}: tickets delivered to the receiver: ${f(run.ticketsDelivered)} of the ${f(run.ticketsOwed)} owed by the ${f(run.rows[3].built)} feedback requests sent, counted ${f(run.drainMs / 1000, 1)} s after the run ended`);
+  console.log(`${run.label}: tickets at the receiver: ${f(run.ticketsDelivered)} distinct keys in ${f(run.deliveryAttempts)} deliveries, for ${f(run.ticketsOwed)} owed by the ${f(run.rows[3].built)} feedback requests built; counted ${f(run.drainMs / 1000, 1)} s after the run ended${run.unexpected.length > 0 ? `; keys not owed: ${run.unexpected.slice(0, 5).join(', ')}` : ''}`);
+  if (run.failures.length > 0) console.log(`  failed attempts logged by the Outbox (retried with the same key): ${run.failures.length}, e.g. ${run.failures[0].trim()}`);
 }
 console.log('target: < 1 ms of CPU per typical review. Cloudflare bills the isolate\'s CPU time: the "handler less harness" column; the HTTP figures add workerd\'s own HTTP work.');
