@@ -108,6 +108,23 @@ fn anchors(pattern: &str) -> Option<(Anchors, bool, Option<Vec<String>>)> {
     }
 }
 
+/// A curly apostrophe (U+2019) as the tokenizer reads it: `'`, so "i’m" is
+/// looked up as the word "i'm" rather than as any word starting with "i".
+fn straight_apostrophes(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if bytes.get(i..i + 3) == Some("\u{2019}".as_bytes()) {
+            out.push(b'\'');
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    out
+}
+
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'\''
 }
@@ -120,7 +137,7 @@ fn is_word_byte(b: u8) -> bool {
 fn literal_words(literals: &[Literal], bounded: bool, orient: impl Fn(&[u8]) -> Vec<u8>) -> Option<Anchors> {
     let mut anchors = Anchors { words: Vec::new(), prefixes: Vec::new() };
     for lit in literals {
-        let bytes = orient(lit.as_bytes());
+        let bytes = orient(&straight_apostrophes(lit.as_bytes()));
         let len = bytes.iter().take_while(|b| is_word_byte(**b)).count();
         // A non-ASCII byte (a curly apostrophe, an accent) continues the word as
         // the tokenizer sees it: only the part before it is known, as a start.

@@ -80,25 +80,35 @@ impl<L> Rule<L> {
 /// the few rules whose first word it contains.
 pub struct RuleBook<L> {
     rules: Vec<Rule<L>>,
-    /// Whole first word -> rules.
-    by_word: FastMap<&'static str, Vec<usize>>,
+    /// Whole first word -> the rules it anchors, and its number among the
+    /// words some rule also needs: one lookup a word of the text.
+    by_word: FastMap<&'static str, Word>,
     /// First-word prefix (a literal cut short) -> rules, and the prefix lengths in use.
     by_prefix: FastMap<&'static str, Vec<usize>>,
     prefix_lengths: Vec<usize>,
-    /// The first two bytes of every word start, one bit each: most words start
-    /// like none, and skip the lookups (word starts are two bytes or more).
+    /// The first two bytes of every word start of two bytes or more, one bit
+    /// each, and the one-byte word starts: most words start like none, and
+    /// skip the lookups.
     prefix_heads: Vec<u64>,
+    short_prefixes: [u64; 4],
     /// Rules whose matches can start anywhere (emails, phone numbers): always run.
     always: Vec<usize>,
     /// Rules pinned to an end but listed without words (`compact-index`):
     /// tried at every word.
     at_every_word: Vec<usize>,
     /// Per rule: words of which one must also be in the text (its other end),
-    /// as numbers in `also_words`, so a text's words are looked up once.
+    /// as their numbers (`Word::also`).
     also: Vec<Vec<u32>>,
-    also_words: FastMap<&'static str, u32>,
+    also_count: u32,
     /// Lines that failed to load, for the data test; empty in a good build.
     pub problems: Vec<String>,
+}
+
+/// A word of the index.
+#[derive(Default)]
+struct Word {
+    rules: Vec<usize>,
+    also: Option<u32>,
 }
 
 /// One rule matching at one place.
@@ -121,10 +131,11 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             by_prefix: FastMap::default(),
             prefix_lengths: Vec::new(),
             prefix_heads: vec![0; 1 << 10],
+            short_prefixes: [0; 4],
             always: Vec::new(),
             at_every_word: Vec::new(),
             also: Vec::new(),
-            also_words: FastMap::default(),
+            also_count: 0,
             problems: Vec::new(),
         };
         for line in data_lines(file) {
@@ -164,11 +175,15 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 book.at_every_word.push(index);
             } else {
                 for w in also.split_whitespace() {
-                    let next = book.also_words.len() as u32;
-                    also_ids.push(*book.also_words.entry(w).or_insert(next));
+                    let word = book.by_word.entry(w).or_default();
+                    let id = *word.also.get_or_insert(book.also_count);
+                    if id == book.also_count {
+                        book.also_count += 1;
+                    }
+                    also_ids.push(id);
                 }
                 for w in words.split_whitespace() {
-                    book.by_word.entry(w).or_default().push(index);
+                    book.by_word.entry(w).or_default().rules.push(index);
                 }
                 for p in prefixes.split_whitespace() {
                     if !book.prefix_lengths.contains(&p.len()) {
@@ -177,8 +192,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                     book.by_prefix.entry(p).or_default().push(index);
                     match p.as_bytes() {
                         [a, b, ..] => set_bit(&mut book.prefix_heads, head(*a, *b)),
-                        // A one-byte start: every word must be looked up.
-                        _ => book.prefix_heads.iter_mut().for_each(|bits| *bits = u64::MAX),
+                        [a] => set_bit(&mut book.short_prefixes, usize::from(*a)),
+                        [] => {}
                     }
                 }
             }
@@ -192,21 +207,30 @@ impl<L: Copy + PartialEq> RuleBook<L> {
     /// Rules that match anywhere are not listed (`always`).
     fn candidates(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
+        // Which of the words some rule also needs are present: one bit each.
+        let mut present = vec![0u64; (self.also_count as usize).div_ceil(64)];
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
             let (from, mut lists) = (out.len(), 0);
             if !self.at_every_word.is_empty() {
                 out.extend(self.at_every_word.iter().map(|&r| (r, at)));
                 lists += 1;
             }
-            if let Some(rules) = self.by_word.get(t.norm.as_str()) {
-                out.extend(rules.iter().map(|&r| (r, at)));
-                lists += 1;
+            if let Some(word) = self.by_word.get(t.norm.as_str()) {
+                if !word.rules.is_empty() {
+                    out.extend(word.rules.iter().map(|&r| (r, at)));
+                    lists += 1;
+                }
+                if let Some(id) = word.also {
+                    set_bit(&mut present, id as usize);
+                }
             }
-            let starts_like_one = match t.norm.as_bytes() {
-                [a, b, ..] => has_bit(&self.prefix_heads, head(*a, *b)),
-                _ => true,
+            let (starts_like_one, starts_like_short) = match t.norm.as_bytes() {
+                [a, b, ..] => (has_bit(&self.prefix_heads, head(*a, *b)), has_bit(&self.short_prefixes, usize::from(*a))),
+                [a] => (false, has_bit(&self.short_prefixes, usize::from(*a))),
+                [] => (false, false),
             };
-            for &n in self.prefix_lengths.iter().filter(|&&n| starts_like_one && n <= t.norm.len()) {
+            let worth_looking = |n: usize| if n == 1 { starts_like_short } else { starts_like_one };
+            for &n in self.prefix_lengths.iter().filter(|&&n| n <= t.norm.len() && worth_looking(n)) {
                 if let Some(rules) = t.norm.get(..n).and_then(|p| self.by_prefix.get(p)) {
                     out.extend(rules.iter().map(|&r| (r, at)));
                     lists += 1;
@@ -221,15 +245,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             }
         }
         out.dedup();
-        if out.iter().any(|&(i, _)| self.also.get(i).is_some_and(|a| !a.is_empty())) {
-            // Which of the words some rule also needs are present: one bit each.
-            let mut present = vec![0u64; self.also_words.len().div_ceil(64)];
-            for id in tokens.iter().filter_map(|t| self.also_words.get(t.norm.as_str())) {
-                set_bit(&mut present, *id as usize);
-            }
-            let is_present = |id: &u32| has_bit(&present, *id as usize);
-            out.retain(|&(i, _)| self.also.get(i).is_none_or(|also| also.is_empty() || also.iter().any(is_present)));
-        }
+        let is_present = |id: &u32| has_bit(&present, *id as usize);
+        out.retain(|&(i, _)| self.also.get(i).is_none_or(|also| also.is_empty() || also.iter().any(is_present)));
         out
     }
 
@@ -312,13 +329,15 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 keep(rule, chunk.start + start, chunk.start + end);
             }
         }
-        for (i, at) in self.candidates(chunk_tokens) {
+        let candidates = self.candidates(chunk_tokens);
+        let sentence_before = if candidates.is_empty() { Vec::new() } else { sentence_before(chunk_tokens) };
+        for (i, at) in candidates {
             let (Some(rule), Some(anchor)) = (self.rules.get(i), chunk_tokens.get(at)) else { continue };
             // The search is pinned to the anchor word: from its start to the end
             // of the chunk, or from the previous sentence up to its end.
             let window = match rule.side {
                 Side::Start => anchor.start..chunk.end,
-                _ => sentence_before(chunk_tokens, at).max(chunk.start)..anchor.end,
+                _ => sentence_before.get(at).copied().unwrap_or(chunk.start).max(chunk.start)..anchor.end,
             };
             if let Some((start, end)) = rule.find_pinned(lower.as_bytes(), window) {
                 keep(rule, start, end);
@@ -358,18 +377,19 @@ fn has_bit(bits: &[u64], i: usize) -> bool {
     bits.get(i / 64).is_some_and(|word| word & (1 << (i % 64)) != 0)
 }
 
-/// Byte offset where the sentence before the one holding token `at` starts.
-fn sentence_before(tokens: &[Token], at: usize) -> usize {
-    let mut ends_seen = 0;
-    for t in tokens.get(..at).unwrap_or(&[]).iter().rev() {
+/// For each token, the byte offset where the sentence before its own starts.
+fn sentence_before(tokens: &[Token]) -> Vec<usize> {
+    let first = tokens.first().map_or(0, |t| t.start);
+    // The ends of the last two sentences passed.
+    let (mut last, mut before_last) = (None, None);
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        out.push(before_last.unwrap_or(first));
         if t.kind == TokenKind::ClauseEnd && matches!(t.norm.as_str(), "." | "!" | "?" | "\n") {
-            ends_seen += 1;
-            if ends_seen == 2 {
-                return t.end;
-            }
+            (before_last, last) = (last, Some(t.end));
         }
     }
-    tokens.first().map_or(0, |t| t.start)
+    out
 }
 
 /// Chunk size for long texts: far longer than any one rule's match.

@@ -4,8 +4,11 @@
 //! a byte is worked out once, by the Pike VM's own closure, and then looked
 //! up, so a rule's thousandth search costs a table lookup per byte.
 //!
-//! Only anchored searches use it (a rule pinned to its anchor word); the few
-//! whole-text searches run the Pike VM directly.
+//! Anchored searches (a rule pinned to its anchor word) use it to find their
+//! match. Whole-text searches (emails, phone numbers) use an unanchored one,
+//! which also starts a thread at every position, only to ask whether a text
+//! holds a match at all: most do not, and those that do are then searched by
+//! the Pike VM for the exact spans.
 
 use std::sync::Mutex;
 
@@ -37,6 +40,10 @@ struct Key {
 
 #[derive(Default)]
 struct Cache {
+    /// A thread starts at every position, not only the first (a scan).
+    unanchored: bool,
+    /// The start state for each (word byte behind, at the edge), once known.
+    starts: [Option<StateId>; 4],
     /// Each state's key, by id; `ids` finds the id of a key.
     keys: Vec<Key>,
     ids: FastMap<Key, StateId>,
@@ -57,8 +64,38 @@ impl std::fmt::Debug for Dfa {
 }
 
 impl Dfa {
-    pub fn new() -> Dfa {
+    /// For pinned searches, the match from (or to) one place.
+    pub fn pinned() -> Dfa {
         Dfa { cache: Mutex::new(Cache::default()) }
+    }
+
+    /// For scans: whether a window holds a match anywhere.
+    pub fn scan() -> Dfa {
+        Dfa { cache: Mutex::new(Cache { unanchored: true, ..Cache::default() }) }
+    }
+
+    /// Whether `hay[window]` holds a match of a forward program, or `None`
+    /// when the DFA outgrew its cap (the caller searches with the Pike VM).
+    pub fn holds_match(&self, program: &Program, hay: &[u8], window: std::ops::Range<usize>) -> Option<bool> {
+        let (lo, hi) = (window.start.min(hay.len()), window.end.min(hay.len()));
+        if lo > hi || program.direction != Direction::Forward {
+            return None;
+        }
+        let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cache.too_big {
+            return None;
+        }
+        let cache = &mut *cache;
+        let word_behind = lo.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(|&b| is_word_byte(b));
+        let mut state = cache.start(program, word_behind, lo == 0)?;
+        for &byte in hay.get(lo..hi)? {
+            let next = cache.step(program, state, byte)?;
+            if next & MATCHED != 0 {
+                return Some(true);
+            }
+            state = next & !MATCHED;
+        }
+        Some(cache.matches_at_end(program, state, Context::at(hay, hi)))
     }
 
     /// As `Program::search` anchored, with the program's `preference`: the
@@ -78,12 +115,8 @@ impl Dfa {
         }
         let cache = &mut *cache;
         let byte_behind = if forward { lo.checked_sub(1).and_then(|i| hay.get(i)) } else { hay.get(hi) };
-        let start = Key {
-            pending: vec![0],
-            word_behind: byte_behind.is_some_and(|&b| is_word_byte(b)),
-            at_edge: if forward { lo == 0 } else { hi == hay.len() },
-        };
-        let Some(mut state) = cache.state(program, start) else {
+        let word_behind = byte_behind.is_some_and(|&b| is_word_byte(b));
+        let Some(mut state) = cache.start(program, word_behind, if forward { lo == 0 } else { hi == hay.len() }) else {
             return pike_vm();
         };
         let mut found = None;
@@ -109,13 +142,29 @@ impl Dfa {
 }
 
 impl Cache {
+    /// The state a search begins in, looked up once per kind of start.
+    fn start(&mut self, program: &Program, word_behind: bool, at_edge: bool) -> Option<StateId> {
+        let slot = usize::from(word_behind) << 1 | usize::from(at_edge);
+        if let Some(Some(id)) = self.starts.get(slot) {
+            return Some(*id);
+        }
+        // A scan's threads start implicitly at every position (see `close`).
+        let pending = if self.unanchored { Vec::new() } else { vec![0] };
+        let id = self.state(program, Key { pending, word_behind, at_edge })?;
+        if let Some(start) = self.starts.get_mut(slot) {
+            *start = Some(id);
+        }
+        Some(id)
+    }
+
     fn state(&mut self, program: &Program, key: Key) -> Option<StateId> {
         if self.keys.is_empty() {
             // The dead state: id 0.
             self.keys.push(Key { pending: Vec::new(), word_behind: false, at_edge: false });
             self.moves.resize(program.class_count(), DEAD);
         }
-        if key.pending.is_empty() {
+        // A scan never dies: a match may start at any later position.
+        if key.pending.is_empty() && !self.unanchored {
             return Some(DEAD);
         }
         if let Some(&id) = self.ids.get(&key) {
@@ -123,7 +172,7 @@ impl Cache {
         }
         if self.keys.len() >= MAX_STATES {
             // Give the memory back: this rule searches with the Pike VM from now on.
-            *self = Cache { too_big: true, ..Cache::default() };
+            *self = Cache { too_big: true, unanchored: self.unanchored, ..Cache::default() };
             return None;
         }
         let id = self.keys.len() as StateId;
@@ -134,13 +183,19 @@ impl Cache {
     }
 
     /// The move from `state` on `byte`, worked out on first use.
+    #[inline(always)]
     fn step(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u32> {
         let slot = state as usize * program.class_count() + usize::from(program.class_of(byte));
         match self.moves.get(slot) {
-            Some(&m) if m != UNKNOWN => return Some(m),
-            None => return None,
-            _ => {}
+            Some(&m) if m != UNKNOWN => Some(m),
+            None => None,
+            _ => self.work_out(program, state, byte, slot),
         }
+    }
+
+    /// A move not yet known: the Pike VM's closure, remembered.
+    #[inline(never)]
+    fn work_out(&mut self, program: &Program, state: StateId, byte: u8, slot: usize) -> Option<u32> {
         let key = self.keys.get(state as usize)?;
         let context = match program.direction {
             Direction::Forward => Context {
@@ -174,7 +229,13 @@ impl Cache {
     /// match comes first (for `Prefer::First`, threads after it are dropped).
     fn close(&mut self, program: &Program, state: StateId, context: Context, next: Option<u8>) -> Option<(Vec<u32>, bool)> {
         let pending = &self.keys.get(state as usize)?.pending;
-        let list = with_scratch(|scratch| program.closure(scratch, pending, context, next));
+        let list = if self.unanchored {
+            // The thread starting here comes last: it is the least preferred.
+            let pending: Vec<u32> = pending.iter().copied().chain([0]).collect();
+            with_scratch(|scratch| program.closure(scratch, &pending, context, next))
+        } else {
+            with_scratch(|scratch| program.closure(scratch, pending, context, next))
+        };
         let (mut threads, mut matched) = (Vec::new(), false);
         for pc in list {
             if program.insts.get(pc as usize) != Some(&Inst::Match) {
@@ -199,3 +260,4 @@ fn preference(program: &Program) -> Prefer {
         Direction::Backward => Prefer::Longest,
     }
 }
+

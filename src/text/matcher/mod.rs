@@ -25,6 +25,8 @@ pub struct Matcher {
     program: Program,
     /// Pinned searches, memoised.
     dfa: dfa::Dfa,
+    /// Whole-text searches' first question, whether there is a match at all, memoised.
+    scan: dfa::Dfa,
 }
 
 /// A pattern that cannot be read or run, with the reason.
@@ -42,7 +44,7 @@ impl Matcher {
     pub fn new(pattern: &str, direction: Direction) -> Result<Matcher, PatternError> {
         let tree = syntax::parse(pattern).map_err(|e| PatternError(e.to_string()))?;
         let program = compile(&tree, direction).map_err(|e| PatternError(e.to_string()))?;
-        Ok(Matcher { program, dfa: dfa::Dfa::new() })
+        Ok(Matcher { program, dfa: dfa::Dfa::pinned(), scan: dfa::Dfa::scan() })
     }
 
     /// The leftmost match in `hay[from..]`, reading forward.
@@ -55,6 +57,7 @@ impl Matcher {
     fn may_match(&self, hay: &[u8]) -> bool {
         self.program.direction == Direction::Forward
             && self.program.required.as_ref().is_none_or(|required| hay.iter().any(|&b| required.contains(b)))
+            && self.scan.holds_match(&self.program, hay, 0..hay.len()) != Some(false)
     }
 
     /// A forward matcher: the end of the match that starts at `window.start`,
