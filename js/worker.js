@@ -11,9 +11,7 @@ import { required, settings } from './worker/config.js';
 import { assessFeedback, readAnswers } from './worker/feedback.js';
 import { errorPage, feedbackPage } from './worker/feedback-page.js';
 import { HttpError, corsHeaders, drainBody, errorResponse, expectObject, json, kindOf, parseJson, preflight, readBody } from './worker/http.js';
-
 import { outboxFor } from './worker/outbox.js';
-
 import { trapWasm } from './worker/test-hooks.js';
 
 export { Outbox } from './worker/outbox.js';
