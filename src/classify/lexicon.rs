@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use crate::fast_hash::FastMap;
+use crate::text::matcher::{Direction, Matcher};
 use crate::text::{Token, TokenKind};
 
 /// How far back a negator or booster reaches, in words.
@@ -19,6 +20,9 @@ pub struct Lexicon {
     /// Phrases that turn warm words sour: always, or beside a complaint.
     pub sarcasm: Vec<String>,
     pub sarcasm_if_complaint: Vec<String>,
+    /// Any of those phrases, as one pattern: a text is scanned once for all
+    /// of them, and most hold none.
+    sarcasm_any: Option<Matcher>,
     // Keys borrow the data files: nothing to copy at start-up.
     valence: FastMap<&'static str, f32>,
     negators: FastMap<&'static str, ()>,
@@ -31,6 +35,7 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut lex = Lexicon {
         sarcasm: Vec::new(),
         sarcasm_if_complaint: Vec::new(),
+        sarcasm_any: None,
         valence: FastMap::with_capacity_and_hasher(valences.len() / 12, Default::default()),
         negators: FastMap::default(),
         boosters: FastMap::default(),
@@ -61,8 +66,22 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             _ => {}
         }
     }
+    let phrases: Vec<String> = lex.sarcasm.iter().chain(&lex.sarcasm_if_complaint).map(|p| escaped(p)).collect();
+    lex.sarcasm_any = Matcher::new(&phrases.join("|"), Direction::Forward).ok();
     lex
 });
+
+/// A phrase as a pattern matching just it: punctuation escaped.
+fn escaped(phrase: &str) -> String {
+    let mut out = String::with_capacity(phrase.len() + 4);
+    for c in phrase.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// Lines of a data file without comments or blanks.
 pub fn data_lines(file: &str) -> impl Iterator<Item = &str> {
@@ -70,6 +89,10 @@ pub fn data_lines(file: &str) -> impl Iterator<Item = &str> {
 }
 
 impl Lexicon {
+    /// Whether `lower` may hold a sarcasm phrase; false means none is there.
+    pub fn may_be_sarcastic(&self, lower: &str) -> bool {
+        self.sarcasm_any.as_ref().is_none_or(|m| m.is_match(lower.as_bytes()))
+    }
     pub fn is_negator(&self, word: &str) -> bool {
         self.negators.contains_key(word)
     }
@@ -222,6 +245,16 @@ mod tests {
 
     fn compound(text: &str) -> f32 {
         read(&tokenize(text)).compound
+    }
+
+    #[test]
+    fn the_sarcasm_scan_finds_every_phrase_and_passes_plain_text() {
+        let lex = &*LEXICON;
+        assert!(lex.sarcasm_any.is_some(), "the phrases make one valid pattern");
+        for phrase in lex.sarcasm.iter().chain(&lex.sarcasm_if_complaint) {
+            assert!(lex.may_be_sarcastic(&format!("well... {phrase}!")), "{phrase}");
+        }
+        assert!(!lex.may_be_sarcastic("the dress fits well and the colour is lovely"));
     }
 
     #[test]

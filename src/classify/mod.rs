@@ -218,9 +218,10 @@ pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
     let reads_positive = !complaint && compound >= 0.3;
     // "Thanks for nothing", "love how it fell apart": warm words, sour meaning.
     let lex = &*lexicon::LEXICON;
-    let said = |phrases: &[String]| parts.iter().any(|p| phrases.iter().any(|s| p.lower.contains(s.as_str())));
+    let parts_sarcastic = || parts.iter().filter(|p| lex.may_be_sarcastic(&p.lower));
+    let said = |phrases: &[String]| parts_sarcastic().any(|p| phrases.iter().any(|s| p.lower.contains(s.as_str())));
     // "love how" is sarcasm only with the complaint right after it.
-    let said_of_complaint = parts.iter().any(|p| {
+    let said_of_complaint = parts_sarcastic().any(|p| {
         lex.sarcasm_if_complaint.iter().any(|s| {
             p.lower.match_indices(s.as_str()).any(|(at, _)| {
                 p.causes.iter().any(|h| !h.flags.weak && h.start >= at && h.start <= at + s.len() + 30)

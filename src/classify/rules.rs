@@ -83,12 +83,12 @@ pub struct RuleBook<L> {
     /// Whole first word -> the rules it anchors, and its number among the
     /// words some rule also needs: one lookup a word of the text.
     by_word: FastMap<&'static str, Word>,
-    /// First-word prefix (a literal cut short) -> rules, and the prefix lengths in use.
-    by_prefix: FastMap<&'static str, Vec<usize>>,
-    prefix_lengths: Vec<usize>,
-    /// The first two bytes of every word start of two bytes or more, one bit
-    /// each, and the one-byte word starts: most words start like none, and
-    /// skip the lookups.
+    /// Word starts (a first word the pattern cuts short, "refund" of
+    /// "refund(s|ed)?") by their first two bytes (or first byte and 0), each
+    /// with its rules.
+    by_start: FastMap<usize, Vec<(&'static str, Vec<usize>)>>,
+    /// Which first two bytes (or first byte) of a word some word start
+    /// has, one bit each: most words start like none, and skip the lookup.
     prefix_heads: Vec<u64>,
     short_prefixes: [u64; 4],
     /// Rules whose matches can start anywhere (emails, phone numbers): always run.
@@ -97,8 +97,9 @@ pub struct RuleBook<L> {
     /// tried at every word.
     at_every_word: Vec<usize>,
     /// Per rule: words of which one must also be in the text (its other end),
-    /// as their numbers (`Word::also`).
-    also: Vec<Vec<u32>>,
+    /// as their numbers (`Word::also`): rule i's are `also[also_at[i]..also_at[i + 1]]`.
+    also: Vec<u32>,
+    also_at: Vec<u32>,
     also_count: u32,
     /// Lines that failed to load, for the data test; empty in a good build.
     pub problems: Vec<String>,
@@ -128,13 +129,13 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         let mut book = RuleBook {
             rules: Vec::new(),
             by_word: FastMap::default(),
-            by_prefix: FastMap::default(),
-            prefix_lengths: Vec::new(),
+            by_start: FastMap::default(),
             prefix_heads: vec![0; 1 << 10],
             short_prefixes: [0; 4],
             always: Vec::new(),
             at_every_word: Vec::new(),
             also: Vec::new(),
+            also_at: vec![0],
             also_count: 0,
             problems: Vec::new(),
         };
@@ -168,7 +169,6 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 "end" => Side::End,
                 _ => Side::Anywhere,
             };
-            let mut also_ids = Vec::new();
             if side == Side::Anywhere {
                 book.always.push(index);
             } else if words.is_empty() && prefixes.is_empty() {
@@ -180,24 +180,31 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                     if id == book.also_count {
                         book.also_count += 1;
                     }
-                    also_ids.push(id);
+                    book.also.push(id);
                 }
                 for w in words.split_whitespace() {
                     book.by_word.entry(w).or_default().rules.push(index);
                 }
                 for p in prefixes.split_whitespace() {
-                    if !book.prefix_lengths.contains(&p.len()) {
-                        book.prefix_lengths.push(p.len());
-                    }
-                    book.by_prefix.entry(p).or_default().push(index);
-                    match p.as_bytes() {
-                        [a, b, ..] => set_bit(&mut book.prefix_heads, head(*a, *b)),
-                        [a] => set_bit(&mut book.short_prefixes, usize::from(*a)),
-                        [] => {}
+                    let key = match p.as_bytes() {
+                        [a, b, ..] => {
+                            set_bit(&mut book.prefix_heads, head(*a, *b));
+                            head(*a, *b)
+                        }
+                        [a] => {
+                            set_bit(&mut book.short_prefixes, usize::from(*a));
+                            head(*a, 0)
+                        }
+                        [] => continue,
+                    };
+                    let starts = book.by_start.entry(key).or_default();
+                    match starts.iter_mut().find(|(start, _)| *start == p) {
+                        Some((_, rules)) => rules.push(index),
+                        None => starts.push((p, vec![index])),
                     }
                 }
             }
-            book.also.push(also_ids);
+            book.also_at.push(book.also.len() as u32);
             book.rules.push(Rule { label, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         }
         book
@@ -206,33 +213,46 @@ impl<L: Copy + PartialEq> RuleBook<L> {
     /// Where rules may match: (rule, index of its anchor token), in text order.
     /// Rules that match anywhere are not listed (`always`).
     fn candidates(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        // Which of the words some rule also needs are present: one bit each.
+        // Each word of the text looked up once; which of the words some rule
+        // also needs are present, one bit each.
+        let words: Vec<Option<&Word>> =
+            tokens.iter().map(|t| if t.kind == TokenKind::Word { self.by_word.get(t.norm.as_str()) } else { None }).collect();
         let mut present = vec![0u64; (self.also_count as usize).div_ceil(64)];
+        for id in words.iter().flatten().filter_map(|w| w.also) {
+            set_bit(&mut present, id as usize);
+        }
+        // A rule runs only if one of the words it also needs is present.
+        let wanted = |&r: &usize| {
+            let needs = match (self.also_at.get(r), self.also_at.get(r + 1)) {
+                (Some(&from), Some(&to)) => self.also.get(from as usize..to as usize).unwrap_or(&[]),
+                _ => &[],
+            };
+            needs.is_empty() || needs.iter().any(|id| has_bit(&present, *id as usize))
+        };
+        let mut out = Vec::new();
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
             let (from, mut lists) = (out.len(), 0);
             if !self.at_every_word.is_empty() {
                 out.extend(self.at_every_word.iter().map(|&r| (r, at)));
                 lists += 1;
             }
-            if let Some(word) = self.by_word.get(t.norm.as_str()) {
+            if let Some(Some(word)) = words.get(at) {
                 if !word.rules.is_empty() {
-                    out.extend(word.rules.iter().map(|&r| (r, at)));
+                    out.extend(word.rules.iter().filter(|r| wanted(r)).map(|&r| (r, at)));
                     lists += 1;
                 }
-                if let Some(id) = word.also {
-                    set_bit(&mut present, id as usize);
-                }
             }
-            let (starts_like_one, starts_like_short) = match t.norm.as_bytes() {
-                [a, b, ..] => (has_bit(&self.prefix_heads, head(*a, *b)), has_bit(&self.short_prefixes, usize::from(*a))),
-                [a] => (false, has_bit(&self.short_prefixes, usize::from(*a))),
-                [] => (false, false),
+            let heads = match t.norm.as_bytes() {
+                [a, b, ..] => [
+                    has_bit(&self.short_prefixes, usize::from(*a)).then(|| head(*a, 0)),
+                    has_bit(&self.prefix_heads, head(*a, *b)).then(|| head(*a, *b)),
+                ],
+                [a] => [has_bit(&self.short_prefixes, usize::from(*a)).then(|| head(*a, 0)), None],
+                [] => [None, None],
             };
-            let worth_looking = |n: usize| if n == 1 { starts_like_short } else { starts_like_one };
-            for &n in self.prefix_lengths.iter().filter(|&&n| n <= t.norm.len() && worth_looking(n)) {
-                if let Some(rules) = t.norm.get(..n).and_then(|p| self.by_prefix.get(p)) {
-                    out.extend(rules.iter().map(|&r| (r, at)));
+            for starts in heads.into_iter().flatten().filter_map(|key| self.by_start.get(&key)) {
+                for (_, rules) in starts.iter().filter(|(start, _)| t.norm.starts_with(start)) {
+                    out.extend(rules.iter().filter(|r| wanted(r)).map(|&r| (r, at)));
                     lists += 1;
                 }
             }
@@ -245,8 +265,6 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             }
         }
         out.dedup();
-        let is_present = |id: &u32| has_bit(&present, *id as usize);
-        out.retain(|&(i, _)| self.also.get(i).is_none_or(|also| also.is_empty() || also.iter().any(is_present)));
         out
     }
 

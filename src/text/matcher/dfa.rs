@@ -18,11 +18,13 @@ use super::syntax::is_word_byte;
 use crate::fast_hash::FastMap;
 
 /// A state's id; the dead state (nothing left to follow) is 0.
-type StateId = u32;
+/// Two bytes: a rule's move table is read on almost every search, and
+/// half the size stays in cache twice as well.
+type StateId = u16;
 const DEAD: StateId = 0;
 /// Set on a move when the state matched before reading the byte.
-const MATCHED: u32 = 1 << 31;
-const UNKNOWN: u32 = u32::MAX;
+const MATCHED: u16 = 1 << 15;
+const UNKNOWN: u16 = u16::MAX;
 /// A rule whose DFA would outgrow this many states searches with the Pike VM
 /// from then on: every rule keeps its cache for the life of the process (a
 /// Worker's isolate), so each is bounded (a few hundred KB at most).
@@ -48,7 +50,7 @@ struct Cache {
     keys: Vec<Key>,
     ids: FastMap<Key, StateId>,
     /// `keys.len() × classes` moves: the next state, `MATCHED` or'ed in.
-    moves: Vec<u32>,
+    moves: Vec<u16>,
     /// Set when the DFA outgrew `MAX_STATES`: the Pike VM does the searches.
     too_big: bool,
 }
@@ -184,7 +186,7 @@ impl Cache {
 
     /// The move from `state` on `byte`, worked out on first use.
     #[inline(always)]
-    fn step(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u32> {
+    fn step(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
         let slot = state as usize * program.class_count() + usize::from(program.class_of(byte));
         match self.moves.get(slot) {
             Some(&m) if m != UNKNOWN => Some(m),
@@ -195,7 +197,7 @@ impl Cache {
 
     /// A move not yet known: the Pike VM's closure, remembered.
     #[inline(never)]
-    fn work_out(&mut self, program: &Program, state: StateId, byte: u8, slot: usize) -> Option<u32> {
+    fn work_out(&mut self, program: &Program, state: StateId, byte: u8, slot: usize) -> Option<u16> {
         let key = self.keys.get(state as usize)?;
         let context = match program.direction {
             Direction::Forward => Context {

@@ -64,13 +64,41 @@ pub struct Routes {
 
 impl Routes {
     fn new(branches: &[Branch]) -> Routes {
-        let mut routes = Routes { offsets: vec![0], targets: Vec::new() };
-        for slot in 0..=256usize {
-            let next = u8::try_from(slot).ok();
-            routes.targets.extend(branches.iter().filter(|b| b.open_to(next)).map(|b| b.to));
-            routes.offsets.push(routes.targets.len() as u32);
+        // Slots each branch is open to: its first bytes, or all (then also the end).
+        let slots = |b: &Branch| -> Vec<usize> {
+            match &b.first {
+                Some(first) => first.bytes().map(usize::from).collect(),
+                None => (0..=256).collect(),
+            }
+        };
+        // Count per slot, then fill in branch order, so each slot keeps the order of preference.
+        let mut offsets = vec![0u32; 258];
+        for b in branches {
+            for slot in slots(b) {
+                if let Some(n) = offsets.get_mut(slot + 1) {
+                    *n += 1;
+                }
+            }
         }
-        routes
+        for i in 1..offsets.len() {
+            let before = offsets.get(i - 1).copied().unwrap_or(0);
+            if let Some(n) = offsets.get_mut(i) {
+                *n += before;
+            }
+        }
+        let mut filled: Vec<u32> = offsets.clone();
+        let mut targets = vec![0u32; offsets.last().map_or(0, |&n| n as usize)];
+        for b in branches {
+            for slot in slots(b) {
+                if let Some(at) = filled.get_mut(slot) {
+                    if let Some(t) = targets.get_mut(*at as usize) {
+                        *t = b.to;
+                    }
+                    *at += 1;
+                }
+            }
+        }
+        Routes { offsets, targets }
     }
 
     /// Where to go when `next` is the byte to read (`None`: the window ends).
@@ -116,26 +144,43 @@ impl Program {
 }
 
 /// Byte classes: bytes alike for every byte test of the program and for `\b`.
+/// Each test splits the classes so far in two, by whether it accepts a byte.
 fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
+    let mut classes = [0u8; 256];
+    let mut split = |accepts: &dyn Fn(u8) -> bool| {
+        // The class each (old class, verdict) pair becomes: at most 256 classes.
+        let mut renamed = [[u16::MAX; 2]; 256];
+        let mut next = 0u16;
+        for b in 0..=255u8 {
+            let old = usize::from(classes[usize::from(b)]);
+            let slot = renamed.get_mut(old).and_then(|pair| pair.get_mut(usize::from(accepts(b))));
+            if let Some(slot) = slot {
+                if *slot == u16::MAX {
+                    *slot = next;
+                    next += 1;
+                }
+                classes[usize::from(b)] = *slot as u8;
+            }
+        }
+    };
+    split(&super::syntax::is_word_byte);
+    for set in sets {
+        split(&|b| set.contains(b));
+    }
+    // Every byte an instruction names is a class of its own.
     let mut literal = ByteSet::EMPTY;
     for inst in insts {
         if let Inst::Byte(b) = inst {
             literal.insert(*b);
         }
     }
-    // Word-ness, the byte itself if an instruction names it, then each set's verdict.
-    let signature = |b: u8| -> Vec<u16> {
-        let mut sig = vec![u16::from(super::syntax::is_word_byte(b)), if literal.contains(b) { u16::from(b) + 1 } else { 0 }];
-        sig.extend(sets.iter().map(|s| u16::from(s.contains(b))));
-        sig
-    };
-    let mut seen: crate::fast_hash::FastMap<Vec<u16>, u8> = Default::default();
-    let mut classes = [0u8; 256];
+    let mut renamed: crate::fast_hash::FastMap<(u8, u16), u8> = Default::default();
     for b in 0..=255u8 {
-        let next = seen.len() as u8;
-        classes[usize::from(b)] = *seen.entry(signature(b)).or_insert(next);
+        let key = (classes[usize::from(b)], if literal.contains(b) { u16::from(b) } else { 256 });
+        let next = renamed.len() as u8;
+        classes[usize::from(b)] = *renamed.entry(key).or_insert(next);
     }
-    (classes, seen.len())
+    (classes, renamed.len())
 }
 
 pub fn compile(node: &Node, direction: Direction) -> Result<Program, &'static str> {
@@ -354,7 +399,7 @@ fn frequency(b: u8) -> u32 {
 /// already rules a prefilter out (sets of a hundred bytes are common).
 fn rarity(set: &ByteSet) -> u32 {
     let mut sum = 0;
-    for b in (0..=255u8).filter(|&b| set.contains(b)) {
+    for b in set.bytes() {
         sum += frequency(b);
         if sum >= RARE_ENOUGH {
             break;

@@ -21,6 +21,20 @@ impl ByteSet {
         self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
     }
 
+    /// The bytes in the set, in order.
+    pub fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    (i as u32 * 64 + bit) as u8
+                })
+            })
+        })
+    }
+
     pub(super) fn insert(&mut self, b: u8) {
         self.0[usize::from(b >> 6)] |= 1 << (b & 63);
     }
@@ -165,7 +179,11 @@ impl Parser {
             }
             let atom = self.atom()?;
             let item = self.quantified(atom)?;
-            items.push(item);
+            // Letters in a row make one literal, not one node (and allocation) each.
+            match (items.last_mut(), item) {
+                (Some(Node::Bytes(run)), Node::Bytes(more)) => run.extend(more),
+                (_, item) => items.push(item),
+            }
         }
         Ok(match items.len() {
             0 => Node::Empty,
