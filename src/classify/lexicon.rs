@@ -23,11 +23,19 @@ pub struct Lexicon {
     /// Any of those phrases, as one pattern: a text is scanned once for all
     /// of them, and most hold none.
     sarcasm_any: Option<Matcher>,
-    // Keys borrow the data files: nothing to copy at start-up.
-    valence: FastMap<&'static str, f32>,
-    negators: FastMap<&'static str, ()>,
-    boosters: FastMap<&'static str, f32>,
-    contrast: FastMap<&'static str, ()>,
+    /// What each word does, in one map: a review's words are looked up once.
+    /// Keys borrow the data files: nothing to copy at start-up.
+    words: FastMap<&'static str, Sense>,
+}
+
+/// What a word does to the feeling around it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Sense {
+    valence: Option<f32>,
+    /// A booster (or, negative, a dampener) of the word after it.
+    booster: Option<f32>,
+    negator: bool,
+    contrast: bool,
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -36,31 +44,24 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         sarcasm: Vec::new(),
         sarcasm_if_complaint: Vec::new(),
         sarcasm_any: None,
-        valence: FastMap::with_capacity_and_hasher(valences.len() / 12, Default::default()),
-        negators: FastMap::default(),
-        boosters: FastMap::default(),
-        contrast: FastMap::default(),
+        words: FastMap::with_capacity_and_hasher(valences.len() / 12, Default::default()),
     };
     for line in data_lines(valences) {
         let mut cols = line.split('\t');
         if let (Some(word), Some(Ok(v))) = (cols.next(), cols.next().map(str::parse::<f32>)) {
-            lex.valence.insert(word, v);
+            lex.words.entry(word).or_default().valence = Some(v);
         }
     }
     for line in data_lines(include_str!("data/modifiers.tsv")) {
         let cols: Vec<&str> = line.split('\t').collect();
         match cols.as_slice() {
-            ["negator", w] => {
-                lex.negators.insert(*w, ());
-            }
+            ["negator", w] => lex.words.entry(w).or_default().negator = true,
             ["booster" | "dampener", w, amount] => {
                 if let Ok(a) = amount.parse() {
-                    lex.boosters.insert(*w, a);
+                    lex.words.entry(w).or_default().booster = Some(a);
                 }
             }
-            ["contrast", w] => {
-                lex.contrast.insert(*w, ());
-            }
+            ["contrast", w] => lex.words.entry(w).or_default().contrast = true,
             ["sarcasm", phrase] => lex.sarcasm.push((*phrase).to_string()),
             ["sarcasm_if_complaint", phrase] => lex.sarcasm_if_complaint.push((*phrase).to_string()),
             _ => {}
@@ -91,16 +92,19 @@ pub fn data_lines(file: &str) -> impl Iterator<Item = &str> {
 impl Lexicon {
     /// Whether `lower` may hold a sarcasm phrase; false means none is there.
     pub fn may_be_sarcastic(&self, lower: &str) -> bool {
-        self.sarcasm_any.as_ref().is_none_or(|m| m.is_match(lower.as_bytes()))
+        self.sarcasm_any.as_ref().is_none_or(|m| m.could_match(lower.as_bytes()))
+    }
+    fn sense(&self, word: &str) -> Sense {
+        self.words.get(word).copied().unwrap_or_default()
     }
     pub fn is_negator(&self, word: &str) -> bool {
-        self.negators.contains_key(word)
+        self.sense(word).negator
     }
     pub fn is_contrast(&self, word: &str) -> bool {
-        self.contrast.contains_key(word)
+        self.sense(word).contrast
     }
     pub fn valence(&self, word: &str) -> Option<f32> {
-        self.valence.get(word).copied()
+        self.sense(word).valence
     }
 }
 
@@ -136,10 +140,11 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     let mut valences = vec![0.0f32; n];
     let words_shouted = tokens.iter().filter(|t| t.kind == TokenKind::Word).all(|t| t.shouted);
 
-    // Each word looked up once: negator, contrast word.
-    let is_word = |t: &Token| t.kind == TokenKind::Word;
-    let negator: Vec<bool> = tokens.iter().map(|t| is_word(t) && lex.is_negator(&t.norm)).collect();
-    let contrast: Vec<bool> = tokens.iter().map(|t| is_word(t) && lex.is_contrast(&t.norm)).collect();
+    // Each token looked up once.
+    let senses: Vec<Sense> = tokens.iter().map(|t| lex.sense(&t.norm)).collect();
+    let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word);
+    let negator: Vec<bool> = senses.iter().enumerate().map(|(i, s)| is_word(i) && s.negator).collect();
+    let contrast: Vec<bool> = senses.iter().enumerate().map(|(i, s)| is_word(i) && s.contrast).collect();
     let flag = |flags: &[bool], i: usize| flags.get(i).copied().unwrap_or(false);
 
     // Negation scope: the next REACH words after a negator, stopped by any break.
@@ -160,7 +165,7 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     }
 
     for (i, t) in tokens.iter().enumerate() {
-        let Some(mut v) = lex.valence(&t.norm) else { continue };
+        let Some(mut v) = senses.get(i).and_then(|s| s.valence) else { continue };
         if t.kind == TokenKind::Word && flag(&negator, i) {
             continue; // "no", "nothing" act through what they negate
         }
@@ -169,15 +174,13 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
             v += sign * SHOUTED;
         }
         // Boosters just before the word, fading with distance.
-        let mut back = 0usize;
-        for prev in tokens[..i].iter().rev() {
-            if prev.kind != TokenKind::Word || back == REACH {
+        for (back, j) in (0..i).rev().take(REACH).enumerate() {
+            if !is_word(j) {
                 break;
             }
-            if let Some(&b) = lex.boosters.get(prev.norm.as_str()) {
+            if let Some(b) = senses.get(j).and_then(|s| s.booster) {
                 v += sign * b * (1.0 - 0.05 * back as f32);
             }
-            back += 1;
         }
         if negated.get(i).copied().unwrap_or(false) {
             v *= NEGATED;
@@ -280,7 +283,7 @@ mod tests {
 
     #[test]
     fn lexicon_data_loads() {
-        assert!(LEXICON.valence.len() > 7000);
+        assert!(LEXICON.words.values().filter(|s| s.valence.is_some()).count() > 7000);
         assert_eq!(LEXICON.valence("junk"), Some(-2.0));
         assert!(LEXICON.is_negator("doesn't") && LEXICON.is_contrast("but"));
     }

@@ -78,7 +78,7 @@ pub struct Part<'a> {
     pub text: &'a str,
     /// The text in ASCII lower case (same byte offsets).
     pub lower: String,
-    pub tokens: Vec<Token>,
+    pub tokens: Vec<Token<'a>>,
     pub reading: LexiconReading,
     pub causes: Vec<Hit<Category>>,
     pub risks: Vec<Hit<Risk>>,

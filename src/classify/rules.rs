@@ -93,6 +93,10 @@ pub struct RuleBook<L> {
     short_prefixes: [u64; 4],
     /// Rules whose matches can start anywhere (emails, phone numbers): always run.
     always: Vec<usize>,
+    /// Those rules as one pattern each for the lower-case text and for the
+    /// original (`exact` rules): one scan tells that none of them matches,
+    /// the usual case, instead of one scan a rule. Compiled on first use.
+    always_any: [OnceLock<Option<Matcher>>; 2],
     /// Rules pinned to an end but listed without words (`compact-index`):
     /// tried at every word.
     at_every_word: Vec<usize>,
@@ -133,6 +137,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             prefix_heads: vec![0; 1 << 10],
             short_prefixes: [0; 4],
             always: Vec::new(),
+            always_any: [OnceLock::new(), OnceLock::new()],
             at_every_word: Vec::new(),
             also: Vec::new(),
             also_at: vec![0],
@@ -216,7 +221,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         // Each word of the text looked up once; which of the words some rule
         // also needs are present, one bit each.
         let words: Vec<Option<&Word>> =
-            tokens.iter().map(|t| if t.kind == TokenKind::Word { self.by_word.get(t.norm.as_str()) } else { None }).collect();
+            tokens.iter().map(|t| if t.kind == TokenKind::Word { self.by_word.get(t.norm.as_ref()) } else { None }).collect();
         let mut present = vec![0u64; (self.also_count as usize).div_ceil(64)];
         for id in words.iter().flatten().filter_map(|w| w.also) {
             set_bit(&mut present, id as usize);
@@ -266,6 +271,21 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         }
         out.dedup();
         out
+    }
+
+    /// The rules that match anywhere, on the original text (`exact`) or not, as one pattern.
+    fn always_pattern(&self, exact: bool) -> Option<Matcher> {
+        let patterns: Vec<String> = self
+            .always
+            .iter()
+            .filter_map(|&i| self.rules.get(i))
+            .filter(|r| r.flags.exact == exact)
+            .map(|r| format!("(?:{})", r.pattern))
+            .collect();
+        if patterns.is_empty() {
+            return None;
+        }
+        Matcher::new(&patterns.join("|"), Direction::Forward).ok()
     }
 
     /// Compiles every rule: the data test's check that each pattern is valid.
@@ -339,8 +359,17 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             }
             hits.push(Hit { label: rule.label, weight: rule.weight, flags: rule.flags, start, end });
         };
+        let none_match = |exact: bool| {
+            let source = if exact { text } else { lower };
+            let any = self.always_any.get(usize::from(exact)).and_then(|any| any.get_or_init(|| self.always_pattern(exact)).as_ref());
+            any.zip(source.as_bytes().get(chunk.clone())).is_some_and(|(any, hay)| !any.could_match(hay))
+        };
+        let skip = [none_match(false), none_match(true)];
         for &i in &self.always {
             let Some(rule) = self.rules.get(i) else { continue };
+            if skip.get(usize::from(rule.flags.exact)) == Some(&true) {
+                continue;
+            }
             let source = if rule.flags.exact { text } else { lower };
             let (Some(haystack), Some(matcher)) = (source.as_bytes().get(chunk.clone()), rule.matcher()) else { continue };
             for (start, end) in matcher.find_iter(haystack) {
@@ -403,7 +432,7 @@ fn sentence_before(tokens: &[Token]) -> Vec<usize> {
     let mut out = Vec::with_capacity(tokens.len());
     for t in tokens {
         out.push(before_last.unwrap_or(first));
-        if t.kind == TokenKind::ClauseEnd && matches!(t.norm.as_str(), "." | "!" | "?" | "\n") {
+        if t.kind == TokenKind::ClauseEnd && matches!(t.norm.as_ref(), "." | "!" | "?" | "\n") {
             (before_last, last) = (last, Some(t.end));
         }
     }
@@ -474,6 +503,24 @@ mod tests {
             })
             .collect();
         Box::leak(lines.join("\n").into_boxed_str())
+    }
+
+    #[test]
+    fn one_scan_passes_a_review_with_nothing_the_anywhere_rules_want() {
+        let risks = RuleBook::load(include_str!(concat!(env!("OUT_DIR"), "/risks.rules")), Risk::from_id);
+        let plain = "the dress runs small, the colour is lovely and it washed well";
+        let real = texts(600);
+        for exact in [false, true] {
+            let any = risks.always_pattern(exact).expect("risks has rules of both kinds that match anywhere");
+            for text in &real {
+                any.could_match(text.as_bytes());
+            }
+            // False only if the lazy DFA read the whole text: it has not
+            // outgrown its state cap on real reviews.
+            assert!(!any.could_match(plain.as_bytes()), "exact: {exact}");
+        }
+        let any = risks.always_pattern(false).expect("lower-case rules");
+        assert!(any.could_match(b"mail me at jo@example.com"));
     }
 
     /// Real review text, any shape: lines of the development sets.

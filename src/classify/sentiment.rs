@@ -194,7 +194,7 @@ pub struct Features {
 pub struct PartView<'a> {
     /// A title speaks for the whole review: its words get features of their own.
     pub title: bool,
-    pub tokens: &'a [Token],
+    pub tokens: &'a [Token<'a>],
     pub reading: &'a LexiconReading,
     /// Summed weight of the complaint rules that matched.
     pub complaints: f32,

@@ -66,7 +66,7 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
     let (mut letter_words, mut shared) = (0usize, false);
     for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
         words += 1;
-        let word = t.norm.as_str();
+        let word = t.norm.as_ref();
         letter_words += usize::from(word.chars().all(char::is_alphabetic));
         shared = shared || SHARED_WITH_ENGLISH.contains(&word);
         if lex.english.contains(word) {

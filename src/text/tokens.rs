@@ -1,5 +1,7 @@
 //! Words and the punctuation that bounds clauses, with byte spans into the text.
 
+use std::borrow::Cow;
+
 /// What a token is, as far as sentiment and rules care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
@@ -14,10 +16,11 @@ pub enum TokenKind {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Token {
+pub struct Token<'a> {
     pub kind: TokenKind,
-    /// Lower case, curly apostrophes straightened.
-    pub norm: String,
+    /// Lower case, curly apostrophes straightened. Most words are written so
+    /// already: those borrow the text, and a review's words cost no allocation.
+    pub norm: Cow<'a, str>,
     /// Byte span in the original text.
     pub start: usize,
     pub end: usize,
@@ -30,13 +33,15 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// Splits `text` into tokens. Linear in the text; never fails.
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut chars = text.char_indices().peekable();
+    // A word's normal form is built here; kept only when it differs from the text.
+    let mut norm = String::with_capacity(32);
     while let Some((start, c)) = chars.next() {
         if c.is_alphanumeric() {
             let mut end = start + c.len_utf8();
-            let mut norm = String::with_capacity(16);
+            norm.clear();
             let mut upper = usize::from(c.is_uppercase());
             let mut letters = usize::from(c.is_alphabetic());
             push_lower(&mut norm, c);
@@ -56,6 +61,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 }
             }
             let shouted = letters >= 2 && upper == letters;
+            let written = text.get(start..end).unwrap_or("");
+            let norm = if written == norm { Cow::Borrowed(written) } else { Cow::Owned(norm.clone()) };
             tokens.push(Token { kind: TokenKind::Word, norm, start, end, shouted });
             continue;
         }
@@ -70,14 +77,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             if let Some(&(i, d)) = chars.peek() {
                 if matches!(d, ')' | '(' | 'D' | 'P' | '/') {
                     chars.next();
-                    let norm = text.get(start..i + 1).unwrap_or("").to_string();
+                    let norm = Cow::Borrowed(text.get(start..i + 1).unwrap_or(""));
                     tokens.push(Token { kind: TokenKind::Symbol, norm, start, end: i + 1, shouted: false });
                     continue;
                 }
             }
         }
         let end = start + c.len_utf8();
-        tokens.push(Token { kind, norm: c.to_string(), start, end, shouted: false });
+        tokens.push(Token { kind, norm: Cow::Borrowed(text.get(start..end).unwrap_or("")), start, end, shouted: false });
     }
     tokens
 }
@@ -108,7 +115,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        tokenize(text).into_iter().map(|t| t.norm).collect()
+        tokenize(text).into_iter().map(|t| t.norm.into_owned()).collect()
     }
 
     #[test]

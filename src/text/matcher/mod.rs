@@ -52,9 +52,10 @@ impl Matcher {
         with_scratch(|scratch| self.program.search(scratch, hay, from..hay.len(), false, Prefer::First))
     }
 
-    /// Whether `hay` can hold a match at all: each match needs one of the
-    /// pattern's rare bytes, when it has such (see `Program::required`).
-    fn may_match(&self, hay: &[u8]) -> bool {
+    /// Whether `hay` can hold a match at all: false means it holds none;
+    /// true, that it may (a match needs one of the pattern's rare bytes, see
+    /// `Program::required`, and the lazy DFA finds one unless it gave up).
+    pub fn could_match(&self, hay: &[u8]) -> bool {
         self.program.direction == Direction::Forward
             && self.program.required.as_ref().is_none_or(|required| hay.iter().any(|&b| required.contains(b)))
             && self.scan.holds_match(&self.program, hay, 0..hay.len()) != Some(false)
@@ -77,7 +78,7 @@ impl Matcher {
     /// `regex`'s `find_iter`. None from a backward matcher.
     pub fn find_iter(&self, hay: &[u8]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        if !self.may_match(hay) {
+        if !self.could_match(hay) {
             return out;
         }
         let mut from = 0;
@@ -96,6 +97,6 @@ impl Matcher {
 
     /// A forward matcher: whether `hay` holds a match. False from a backward matcher.
     pub fn is_match(&self, hay: &[u8]) -> bool {
-        self.may_match(hay) && self.leftmost(hay, 0).is_some()
+        self.could_match(hay) && self.leftmost(hay, 0).is_some()
     }
 }
