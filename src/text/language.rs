@@ -60,15 +60,20 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
     }
     let lex = &*LEXICON;
     let mut scores: Vec<(Language, f32)> = Vec::new();
-    let (mut words, mut english, mut foreign) = (0usize, 0usize, 0usize);
-    // Words of letters only (numbers and codes say nothing of the language),
-    // and whether one is a short word English shares.
-    let (mut letter_words, mut shared) = (0usize, false);
-    for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
-        words += 1;
-        let word = t.norm.as_ref();
-        letter_words += usize::from(word.chars().all(char::is_alphabetic));
-        shared = shared || SHARED_WITH_ENGLISH.contains(&word);
+    let (mut english, mut foreign) = (0usize, 0usize);
+    // ¿ and ¡ are punctuation, so no token carries them (both are 0xC2 then a byte).
+    if text.as_bytes().contains(&0xC2) {
+        for _ in text.chars().filter(|c| matches!(c, '¿' | '¡')) {
+            foreign += 1;
+            add(&mut scores, &["es"]);
+        }
+    }
+    let words: Vec<&str> = tokens.iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.norm.as_ref()).collect();
+    for (seen, &word) in words.iter().enumerate() {
+        // Once the words left cannot outvote English, the answer is English.
+        if english > foreign + (words.len() - seen) {
+            return "en";
+        }
         if lex.english.contains(word) {
             english += 1;
             continue;
@@ -79,16 +84,16 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
             add(&mut scores, langs);
         }
     }
-    // ¿ and ¡ are punctuation, so no token carries them.
-    for _ in text.chars().filter(|c| matches!(c, '¿' | '¡')) {
-        foreign += 1;
-        add(&mut scores, &["es"]);
-    }
-    if words == 0 && foreign == 0 {
+    if words.is_empty() && foreign == 0 {
         return "und";
     }
     if foreign <= english {
-        let unlisted = english == 0 && !shared && letter_words >= UNKNOWN_AFTER;
+        // No English word at all: English only if some short word English
+        // shares is there, or too few words of letters only (numbers and
+        // codes say nothing of the language) to tell.
+        let unlisted = english == 0
+            && !words.iter().any(|w| SHARED_WITH_ENGLISH.contains(w))
+            && words.iter().filter(|w| w.chars().all(char::is_alphabetic)).count() >= UNKNOWN_AFTER;
         return if unlisted { "und" } else { "en" };
     }
     // The best-scored language; on a tie, the first in the file.
