@@ -37,13 +37,15 @@ setup-browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
 
 ## The release build: js/pkg holds the optimised wasm and its bindings, with
-## every surface (Node, the command line, the Worker, the admin); js/pkg-widget
+## every surface (Node, the command line, the Worker, the admin; with
+## wasm-bindgen's reset function, so the Worker can rebuild its instance after
+## a trap: `rebuild()` in js/index.js); js/pkg-widget
 ## the storefront widget's own, without replies and reports: a shopper's page
 ## pays for every byte. Each has its own target directory, so neither rebuilds
 ## the other.
 build: setup
 	cargo build --release --target wasm32-unknown-unknown
-	wasm-bindgen --target web --out-dir $(PKG) --out-name reviewloop $(WASM)
+	wasm-bindgen --target web --experimental-reset-state-function --out-dir $(PKG) --out-name reviewloop $(WASM)
 	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG)/reviewloop_bg.wasm -o $(PKG)/reviewloop_bg.wasm
 	cargo build --profile widget --target wasm32-unknown-unknown --no-default-features --features widget,compact-index --target-dir $(WIDGET_TARGET)
 	wasm-bindgen --target web --out-dir $(WIDGET_PKG) --out-name reviewloop $(WIDGET_WASM)

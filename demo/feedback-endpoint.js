@@ -4,6 +4,7 @@
 // Worker itself; this stays for the widget suite (README, "Demo endpoint").
 //   POST /v1/feedback                { idempotencyKey, answers } → assessed again here, a ticket recorded when unhappy
 //   POST /api/feedback/invite-click  { orderId, idempotencyKey, url } → a review-invitation click recorded
+//   POST /v1/feedback/click           the same (the Worker's path, which the order-status page uses)
 //   GET  /api/feedback/log           everything recorded, for the order-status page and the tests
 import { assessFeedback, init } from '../js/index.js';
 
@@ -120,6 +121,8 @@ async function recordInviteClick(req, res) {
 const ROUTES = {
   'POST /v1/feedback': receiveFeedback,
   'POST /api/feedback/invite-click': recordInviteClick,
+  // The Worker's path for the same beacon, which the order-status page names.
+  'POST /v1/feedback/click': recordInviteClick,
   'GET /api/feedback/log': (req, res) => json(res, 200, log),
 };
 

@@ -52,6 +52,9 @@ export interface Refused {
 }
 
 export function init(source?: WebAssembly.Module | BufferSource | URL | string | Response): Promise<void>;
+/** A fresh wasm instance from the same compiled module (after a trap); returns the rebuilds so far. */
+export function rebuild(): number;
+export function rebuilds(): number;
 export function classify(review: Review): Classification;
 export function classifyBatch(reviews: Review[]): Array<Classification | Refused>;
 

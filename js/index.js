@@ -36,6 +36,27 @@ async function load(source) {
   await initWasm(source === undefined ? undefined : { module_or_path: source });
 }
 
+let rebuildCount = 0;
+
+/**
+ * Replaces the wasm instance with a fresh one from the same compiled module:
+ * after a trap (a `WebAssembly.RuntimeError`, e.g. a core bug reaching
+ * `unreachable`) the old instance's memory may hold half-done state, so a
+ * long-lived process (a Worker's isolate) should not serve from it again.
+ * Objects made by the old instance (a `createReport()` in progress) cannot be
+ * used after it. A no-op before `init()` has finished.
+ * @returns {number} how many times the instance has been rebuilt in this process
+ */
+export function rebuild() {
+  if (ready === null) return rebuildCount;
+  core.__wbg_reset_state();
+  rebuildCount += 1;
+  return rebuildCount;
+}
+
+/** How many times `rebuild()` has replaced the wasm instance in this process. */
+export const rebuilds = () => rebuildCount;
+
 function loaded() {
   if (ready === null) {
     throw new Error('reviewloop is not loaded yet: call and await init() before classify().');

@@ -11,6 +11,8 @@ import { required, settings } from './worker/config.js';
 import { assessFeedback, readAnswers } from './worker/feedback.js';
 import { errorPage, feedbackPage } from './worker/feedback-page.js';
 import { HttpError, corsHeaders, drainBody, errorResponse, expectObject, json, kindOf, parseJson, preflight, readBody } from './worker/http.js';
+import { outboxFor } from './worker/outbox.js';
+import { trapWasm } from './worker/test-hooks.js';
 
 export { Outbox } from './worker/outbox.js';
 
@@ -31,6 +33,10 @@ const ROUTES = {
   '/v1/lint': { methods: { POST: lintRoute }, cors: true, apiKey: true },
   '/v1/reviews/webhook': { methods: { POST: reviewsWebhookRoute }, cors: false, apiKey: false },
   '/v1/feedback': { methods: { POST: feedbackRoute }, cors: true, apiKey: false },
+  // The widget's beacon when a customer follows the review link; counted, never gating.
+  '/v1/feedback/click': { methods: { POST: clickRoute }, cors: true, apiKey: false },
+  // The counts, for the merchant: keyed like the other merchant routes.
+  '/v1/feedback/clicks': { methods: { GET: clicksRoute }, cors: true, apiKey: true },
 };
 const FEEDBACK_PAGE = /^\/feedback\/([^/]+)$/;
 
@@ -44,11 +50,13 @@ export default {
     const url = new URL(request.url);
     try {
       await reviewloop.init(wasm); // once per isolate: later calls return the same promise
+      if (env.REVIEWLOOP_TEST_HOOKS === 'wasm-trap' && url.pathname.startsWith('/__test/')) return await testHook(url, request);
       const page = FEEDBACK_PAGE.exec(url.pathname);
       if (page !== null) return await pageRoute(request, url, page[1], env);
       const route = ROUTES[url.pathname];
       if (route === undefined) {
-        throw new HttpError(404, 'not_found', `There is no ${url.pathname}: the API's routes are ${Object.keys(ROUTES).join(', ')} (POST) and /feedback/{order} (GET).`);
+        const listed = Object.entries(ROUTES).map(([path, r]) => `${Object.keys(r.methods).join('/')} ${path}`).join(', ');
+        throw new HttpError(404, 'not_found', `There is no ${url.pathname}: the API's routes are ${listed} and GET /feedback/{order}.`);
       }
       const methods = Object.keys(route.methods).join(', ');
       const config = settings(env);
@@ -72,10 +80,32 @@ export default {
       if (error instanceof HttpError) return errorResponse(error);
       // Never a stack trace to the caller; the log keeps it for the merchant.
       console.error(`${request.method} ${url.pathname} failed:`, error?.stack ?? error);
+      if (trapped(error)) {
+        // The instance may hold half-done state: the next request gets a fresh one (about 1 ms).
+        const count = reviewloop.rebuild();
+        console.error(`the wasm core trapped (${error.message}): its instance was rebuilt from the compiled module (rebuild ${count} in this isolate)`);
+      }
       return errorResponse(new HttpError(500, 'internal_error', 'The Worker could not handle this request; nothing was kept from it. Try again, and report it if it goes on.'));
     }
   },
 };
+
+/**
+ * Whether an error left the wasm instance unusable: a trap, or the stack
+ * running out inside it (its stack pointer is then never restored).
+ */
+const trapped = (error) => error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message));
+
+/**
+ * Test-only routes, there only when REVIEWLOOP_TEST_HOOKS is `wasm-trap`
+ * (never in wrangler.toml): `POST /__test/wasm-trap` makes the live instance
+ * trap; `GET /__test/wasm` tells how often it was rebuilt.
+ */
+async function testHook(url, request) {
+  if (url.pathname === '/__test/wasm-trap' && request.method === 'POST') trapWasm();
+  if (url.pathname === '/__test/wasm' && request.method === 'GET') return json({ rebuilds: reviewloop.rebuilds() });
+  throw new HttpError(404, 'not_found', `There is no test hook ${request.method} ${url.pathname}.`);
+}
 
 /** A JSON body, read within the size limit. */
 async function readJson(request, config) {
@@ -128,9 +158,6 @@ async function lintRoute(request, env, config) {
   return json(core('invalid_request', () => reviewloop.lintReply(body.text, options)));
 }
 
-/** The Outbox for one idempotency key. */
-const outbox = (env, name) => env.OUTBOX.get(env.OUTBOX.idFromName(name));
-
 /**
  * Checks who sent a pushed review: Shopify's scheme when its header is there,
  * otherwise the timestamped scheme, whose signatures are each accepted once.
@@ -160,7 +187,9 @@ async function authenticateWebhook(request, env, config, body) {
   if (verdict === 'bad') {
     throw new HttpError(401, 'bad_signature', 'X-Signature does not match: sign "<X-Timestamp>.<raw body>" with HMAC-SHA256 and the secret set as REVIEWS_WEBHOOK_SECRET, and send it as sha256=<hex>.');
   }
-  const seen = await outbox(env, `signature:${signature.trim()}`).claim({
+  const name = `signature:${signature.trim()}`;
+  const seen = await outboxFor(env, name).claim({
+    key: name,
     fingerprint: 'seen',
     response: null,
     keepForMs: config.replayWindowSeconds * 2000, // past the window the timestamp check refuses it anyway
@@ -206,7 +235,8 @@ async function reviewsWebhookRoute(request, env, config) {
     if (alerted) {
       // Keyed by content: the same review pushed twice (platform retries) alerts once.
       const key = `alert:${await sha256Hex(JSON.stringify(review))}`;
-      await outbox(env, key).claim({
+      await outboxFor(env, key).claim({
+        key,
         fingerprint: key,
         response: null,
         delivery: { key, destination: 'alert', payload: { type: 'review.alert', review, classification, receivedAt: new Date().toISOString() } },
@@ -245,7 +275,8 @@ async function feedbackRoute(request, env, config) {
   const response = { received: true, ticket: assessment.ticket !== null, invitation: assessment.invitation };
   if (assessment.ticket !== null) response.followUp = assessment.followUp ?? followUp(env, answers.orderId);
   const name = `feedback:${key}`;
-  const outcome = await outbox(env, name).claim({
+  const outcome = await outboxFor(env, name).claim({
+    key: name,
     fingerprint: await sha256Hex(JSON.stringify(answers)),
     response,
     delivery: assessment.ticket === null ? null : {
@@ -259,6 +290,42 @@ async function feedbackRoute(request, env, config) {
     throw new HttpError(422, 'idempotency_key_reused', 'This idempotency key was already used for other answers: use a new key for each answered form.');
   }
   return json(outcome.response, 200, outcome.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+}
+
+const ORDER_ID_LIMIT = 200;
+
+/** An order id as a click names it: a non-empty string of at most ORDER_ID_LIMIT characters. */
+function orderIdFrom(value, where) {
+  if (value === undefined || value === null) throw new HttpError(422, 'missing_field', `${where} has no \`orderId\`: send the order the invitation was shown for.`);
+  if (typeof value !== 'string') throw new HttpError(422, 'invalid_field', `\`orderId\` must be a string (the order's id), not ${kindOf(value)}.`);
+  if (value.trim() === '' || value.length > ORDER_ID_LIMIT) {
+    throw new HttpError(422, 'invalid_field', `\`orderId\` must be 1 to ${ORDER_ID_LIMIT} characters, not ${value.length}: send the order's id as the page shows it.`);
+  }
+  return value;
+}
+
+/**
+ * A click on the review link, as the widget's beacon reports it
+ * (`{ orderId, idempotencyKey, url }`, sent as text/plain by sendBeacon).
+ * Counted once per answered form (its idempotency key); it never changes who
+ * is invited or what they see.
+ */
+async function clickRoute(request, env, config) {
+  const body = expectObject(parseJson(request, await readBody(request, config.maxBodyBytes), ['application/json', 'text/plain']), 'The body', '{ "orderId": "1001", "idempotencyKey": "…" }');
+  const orderId = orderIdFrom(body.orderId, 'The body');
+  const key = body.idempotencyKey ?? '';
+  if (typeof key !== 'string' || (key !== '' && !IDEMPOTENCY_KEY.test(key))) {
+    throw new HttpError(422, 'invalid_field', '`idempotencyKey` must be the answered form\'s key: 1 to 255 visible ASCII characters (or empty when there was none).');
+  }
+  const outcome = await outboxFor(env, `click:${orderId}`).click({ orderId, clickKey: key, keepForMs: config.idempotencyRetentionMs });
+  return json({ orderId, clicks: outcome.clicks }, 200, outcome.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+}
+
+/** `GET /v1/feedback/clicks?orderId=…`: how many answered forms' review links were followed for an order. */
+async function clicksRoute(request, env) {
+  const orderId = orderIdFrom(new URL(request.url).searchParams.get('orderId'), 'The query');
+  const { clicks } = await outboxFor(env, `click:${orderId}`).clicks(orderId);
+  return json({ orderId, clicks });
 }
 
 /** What an unhappy customer is told happens next (the review invitation stays beside it). */

@@ -84,10 +84,18 @@ pub(crate) fn id_as_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Opt
     }
     Ok(match Option::<Id>::deserialize(d)? {
         Some(Id::Text(s)) => Some(s),
-        Some(Id::Number(n)) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(format!("{}", n as i64)),
-        Some(Id::Number(n)) => Some(n.to_string()),
+        Some(Id::Number(n)) => Some(id_from_number(n)),
         None => None,
     })
+}
+
+/// A numeric id as text: whole numbers without a decimal point.
+pub(crate) fn id_from_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
 }
 
 fn text_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {

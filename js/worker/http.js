@@ -120,13 +120,16 @@ export async function drainBody(request) {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Parses a JSON body, after checking it is declared as JSON.
+ * Parses a JSON body, after checking it is declared as JSON (or as one of
+ * `types`: a beacon's JSON comes as `text/plain`, all `sendBeacon` can send
+ * without a preflight).
  * @param {Request} request
  * @param {Uint8Array} body
+ * @param {string[]} [types]
  */
-export function parseJson(request, body) {
+export function parseJson(request, body, types = ['application/json']) {
   const type = (request.headers.get('Content-Type') ?? '').split(';', 1)[0].trim().toLowerCase();
-  if (type !== 'application/json') {
+  if (!types.includes(type)) {
     throw new HttpError(
       415,
       'unsupported_media_type',

@@ -179,7 +179,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             } else if words.is_empty() && prefixes.is_empty() {
                 book.at_every_word.push(index);
             } else {
-                for w in also.split_whitespace() {
+                // build.rs separates the words with single spaces: no Unicode whitespace to look for.
+                for w in also.split(' ').filter(|w| !w.is_empty()) {
                     let word = book.by_word.entry(w).or_default();
                     let id = *word.also.get_or_insert(book.also_count);
                     if id == book.also_count {
@@ -187,10 +188,10 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                     }
                     book.also.push(id);
                 }
-                for w in words.split_whitespace() {
+                for w in words.split(' ').filter(|w| !w.is_empty()) {
                     book.by_word.entry(w).or_default().rules.push(index);
                 }
-                for p in prefixes.split_whitespace() {
+                for p in prefixes.split(' ').filter(|w| !w.is_empty()) {
                     let key = match p.as_bytes() {
                         [a, b, ..] => {
                             set_bit(&mut book.prefix_heads, head(*a, *b));

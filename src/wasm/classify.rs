@@ -24,35 +24,69 @@ const FIELD_TYPES: &[(&str, &str)] = &[
     ("platform", "string"),
 ];
 
-/// Names the field and the type it needs, where serde would only say
-/// "invalid type: floating point `5.0`, expected a string".
-fn check_field_types(value: &JsValue) -> Result<(), Error> {
-    for (field, wanted) in FIELD_TYPES {
-        let v = js_sys::Reflect::get(value, &JsValue::from_str(field)).unwrap_or(JsValue::UNDEFINED);
-        if v.is_undefined() || (v.is_null() && *field != "text") {
-            continue;
-        }
-        let actual = if v.is_null() { "null".to_string() } else if js_sys::Array::is_array(&v) { "an array".into() } else { v.js_typeof().as_string().unwrap_or_default() };
-        if actual != *wanted {
-            return Err(Error::InvalidReview(format!("`{field}` must be a {wanted}, not {actual}")));
-        }
-    }
-    let id = js_sys::Reflect::get(value, &JsValue::from_str("id")).unwrap_or(JsValue::UNDEFINED);
-    if !(id.is_undefined() || id.is_null() || id.is_string() || id.as_f64().is_some()) {
-        return Err(Error::InvalidReview("`id` must be a string or a number".into()));
-    }
-    Ok(())
+thread_local! {
+    // The field names as JS strings, made once: a review is read field by field.
+    static FIELD_NAMES: Vec<JsValue> = FIELD_TYPES.iter().map(|(name, _)| JsValue::from_str(name)).collect();
+    static ID: JsValue = JsValue::from_str("id");
 }
 
+/// Reads a JS review field by field: each value's type is checked (the
+/// error names the field and the type it needs, where a generic reader
+/// would only say "invalid type: floating point `5.0`, expected a string"),
+/// then taken as it is. Unknown fields are ignored; null reads as absent,
+/// except for `text`.
 pub(crate) fn read_review(value: JsValue) -> Result<Review, Error> {
     if !value.is_object() || js_sys::Array::is_array(&value) {
         return Err(Error::InvalidReview("expected an object like { text: \"…\" }".into()));
     }
-    check_field_types(&value)?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        let why = e.to_string();
-        Error::InvalidReview(why.strip_prefix("Error: ").unwrap_or(&why).to_string())
-    })
+    let values: Vec<JsValue> = FIELD_NAMES.with(|names| {
+        names.iter().map(|name| js_sys::Reflect::get(&value, name).unwrap_or(JsValue::UNDEFINED)).collect()
+    });
+    let mut review = Review::default();
+    for ((field, wanted), v) in FIELD_TYPES.iter().zip(values) {
+        if v.is_undefined() || (v.is_null() && *field != "text") {
+            continue;
+        }
+        let wrong_type = || {
+            let actual = if v.is_null() { "null".to_string() } else if js_sys::Array::is_array(&v) { "an array".into() } else { v.js_typeof().as_string().unwrap_or_default() };
+            Error::InvalidReview(format!("`{field}` must be a {wanted}, not {actual}"))
+        };
+        if *field == "rating" {
+            review.rating = Some(v.as_f64().ok_or_else(wrong_type)?);
+            continue;
+        }
+        let text = v.as_string().ok_or_else(wrong_type)?;
+        let slot = match *field {
+            "text" => {
+                review.text = text;
+                continue;
+            }
+            "title" => &mut review.title,
+            "language" => &mut review.language,
+            "product" => &mut review.product,
+            "sku" => &mut review.sku,
+            "variant" => &mut review.variant,
+            "carrier" => &mut review.carrier,
+            "region" => &mut review.region,
+            "warehouse" => &mut review.warehouse,
+            "createdAt" => &mut review.created_at,
+            "author" => &mut review.author,
+            "platform" => &mut review.platform,
+            _ => continue,
+        };
+        *slot = Some(text);
+    }
+    let id = ID.with(|id| js_sys::Reflect::get(&value, id).unwrap_or(JsValue::UNDEFINED));
+    review.id = if let Some(text) = id.as_string() {
+        Some(text)
+    } else if let Some(n) = id.as_f64() {
+        Some(crate::review::id_from_number(n))
+    } else if id.is_undefined() || id.is_null() {
+        None
+    } else {
+        return Err(Error::InvalidReview("`id` must be a string or a number".into()));
+    };
+    Ok(review)
 }
 
 fn classify_value(value: JsValue) -> Result<Classification, Error> {

@@ -9,6 +9,7 @@
 //   node tests/bench/report.js            # 250k, 500k, 1M (a few minutes)
 //   node tests/bench/report.js --quick    # 50k, 100k, 200k
 //   node tests/bench/report.js --unclassified   # only the threads comparison
+//   node tests/bench/report.js --sizes=1000000,2000000   # sizes of your choice
 //
 // The reviews carry their classification (as `reviewloop classify` output
 // merged into the review), so the figure is the report's own cost. At the
@@ -29,7 +30,10 @@ import { parseRecords } from '../../js/lib/records.js';
 const DATA = new URL('../../../shared/data/', import.meta.url);
 const CLI = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
 const quick = process.argv.includes('--quick');
-const SIZES = quick ? [50_000, 100_000, 200_000] : [250_000, 500_000, 1_000_000];
+const sizesArg = process.argv.find((arg) => arg.startsWith('--sizes='));
+const SIZES = sizesArg
+  ? sizesArg.slice('--sizes='.length).split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0)
+  : quick ? [50_000, 100_000, 200_000] : [250_000, 500_000, 1_000_000];
 /** Distinct texts, classified once and reused across the generated stream. */
 const TEXTS = quick ? 2_000 : 6_000;
 /** Reviews classified as they are read, for the classifier-bound rate. */

@@ -101,12 +101,45 @@ describe('make demo: the product through the Worker', () => {
     }
   });
 
-  test('the printed hosted-page link opens the widget for its order; the same link for another order is refused', { timeout: 60_000 }, async () => {
-    const { page, problems, close } = await openPage(browser, link);
+  test('the printed hosted-page link: the widget for its order under the page\'s own stylesheet, one heading, a counted review-link click; the link for another order is refused', { timeout: 60_000 }, async () => {
+    const clicks = async () => {
+      const response = await fetch(`${origin}/v1/feedback/clicks?orderId=A-1001`, { headers: { Authorization: `Bearer ${apiKey}` } });
+      assert.equal(response.status, 200);
+      return (await response.json()).clicks;
+    };
+    const before = await clicks();
+    // The review site is elsewhere (and offline here): answered by the test, so following the link works.
+    const { page, problems, close } = await openPage(browser, link, {
+      route: (p) => p.context().route('https://reviews.example.com/**', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<title>Reviews</title>' })),
+    });
     try {
-      await page.locator('reviewloop-feedback form').waitFor({ timeout: 15_000 });
+      page.setDefaultTimeout(15_000);
+      await page.locator('reviewloop-feedback form').waitFor();
       assert.equal(await page.locator('reviewloop-feedback').getAttribute('order-id'), 'A-1001');
-      assert.match(await page.locator('main p').first().textContent(), /Fernhill Outfitters/);
+      assert.equal(await page.locator('reviewloop-feedback').getAttribute('invite-click-endpoint'), '/v1/feedback/click');
+      assert.match(await page.locator('header').textContent(), /Fernhill Outfitters/);
+      // One heading asks the question (the widget's); the page's names the order.
+      assert.equal(await page.getByRole('heading', { name: 'How was your order?' }).count(), 1);
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Your order A-1001');
+      // The inline stylesheet applies (allowed by its hash): the page's background and column, the widget themed by it.
+      const look = await page.evaluate(() => ({
+        background: getComputedStyle(document.body).backgroundColor,
+        width: document.querySelector('main').getBoundingClientRect().width,
+        accent: getComputedStyle(document.querySelector('reviewloop-feedback')).getPropertyValue('--reviewloop-accent').trim(),
+      }));
+      assert.deepEqual(look, { background: 'rgb(244, 245, 247)', width: 576, accent: '#2f4f8f' });
+      assert.deepEqual(await axeViolations(page), []);
+      // A happy answer, then the review link: the widget's beacon reaches the Worker and is counted.
+      await page.getByRole('group', { name: 'Did your order arrive as expected?' }).getByLabel('Yes').check();
+      await page.getByRole('group', { name: 'How satisfied are you with the product?' }).locator('input[value="5"]').check();
+      const posted = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/feedback' && r.request().method() === 'POST');
+      await page.getByRole('button', { name: 'Send answers' }).click();
+      assert.equal((await posted).status(), 200);
+      const review = page.getByRole('link', { name: /Write a review/ });
+      assert.equal(await review.getAttribute('href'), 'https://reviews.example.com/write/reviewloop-demo');
+      await review.click();
+      await until(async () => (await clicks()) === before + 1, 10_000, 'the click is counted');
+      assert.deepEqual(await page.evaluate(() => window.cspViolations ?? []), []);
       assert.deepEqual(problems, []);
     } finally {
       await close();

@@ -85,6 +85,11 @@ describe('API_KEYS set', () => {
     assert.equal((await feedback.json()).invitation.url, REVIEW_URL);
     // The hosted page answers for its token, not for an API key.
     await assertError(await worker.fetch('/feedback/K-7?t=1.x'), 403, 'invalid_token');
+    // The widget's click beacon neither; reading the counts is the merchant's, so it takes the key.
+    const click = await worker.fetch('/v1/feedback/click', { method: 'POST', headers: { 'Content-Type': 'text/plain', Origin: STORE_ORIGIN }, body: JSON.stringify({ orderId: 'K-7', idempotencyKey: key }) });
+    assert.equal(click.status, 200);
+    await assertError(await worker.fetch('/v1/feedback/clicks?orderId=K-7'), 401, 'missing_api_key');
+    assert.deepEqual(await (await worker.fetch('/v1/feedback/clicks?orderId=K-7', { headers: bearer(KEYS[0]) })).json(), { orderId: 'K-7', clicks: 1 });
   });
 });
 

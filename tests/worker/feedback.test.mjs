@@ -2,6 +2,7 @@
 // for everyone, signed tickets for unhappy answers, idempotency on the
 // widget's key, and the page's token, markup and headers.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import * as reviewloop from '../../js/index.js';
@@ -138,6 +139,66 @@ describe('POST /v1/feedback', () => {
   });
 });
 
+describe('POST /v1/feedback/click (review-link clicks)', () => {
+  /** What the widget's sendBeacon sends: its JSON as text/plain, from the shop's page. */
+  const beacon = (body, origin = STORE_ORIGIN) => worker.fetch('/v1/feedback/click', {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: origin },
+    body: JSON.stringify(body),
+  });
+  const counted = async (orderId) => (await (await worker.fetch(`/v1/feedback/clicks?orderId=${encodeURIComponent(orderId)}`)).json()).clicks;
+
+  test('a click is counted once per answered form: repeats are replays, other forms and a keyless click add one each', async () => {
+    const orderId = `click-${newKey()}`;
+    const first = await beacon({ orderId, idempotencyKey: 'form-1', url: REVIEW_URL });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('Access-Control-Allow-Origin'), STORE_ORIGIN);
+    assert.deepEqual(await first.json(), { orderId, clicks: 1 });
+    const again = await beacon({ orderId, idempotencyKey: 'form-1', url: REVIEW_URL });
+    assert.equal(again.headers.get('Idempotent-Replayed'), 'true');
+    assert.deepEqual(await again.json(), { orderId, clicks: 1 });
+    assert.equal((await (await beacon({ orderId, idempotencyKey: 'form-2' })).json()).clicks, 2);
+    assert.equal((await (await beacon({ orderId, idempotencyKey: '' })).json()).clicks, 3, 'a click with no form key (the widget lost it) counts once');
+    assert.equal((await (await beacon({ orderId })).json()).clicks, 3);
+    assert.equal(await counted(orderId), 3);
+    assert.equal(await counted(`${orderId}-other`), 0, 'counts are per order');
+    // Sent as JSON by a server rather than a beacon: the same route.
+    const served = await worker.fetch('/v1/feedback/click', postJson({ orderId, idempotencyKey: 'form-3' }));
+    assert.equal((await served.json()).clicks, 4);
+  });
+
+  test('the same click at the same moment is counted once', async () => {
+    const orderId = `race-${newKey()}`;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => beacon({ orderId, idempotencyKey: 'form-1' }).then((r) => r.json())));
+    assert.ok(answers.every((a) => a.clicks === 1), JSON.stringify(answers));
+    assert.equal(await counted(orderId), 1);
+  });
+
+  test('no gating: a click changes neither the invitation nor the ticket of that order\'s answers', async () => {
+    const orderId = `gate-${newKey()}`;
+    await beacon({ orderId, idempotencyKey: 'form-1' });
+    const unhappy = await (await sendFeedback({ ...UNHAPPY, orderId })).json();
+    assert.equal(unhappy.ticket, true);
+    assert.deepEqual(unhappy.invitation, INVITATION);
+    const happy = await (await sendFeedback({ ...HAPPY, orderId })).json();
+    assert.deepEqual(happy.invitation, INVITATION);
+  });
+
+  test('bad clicks: no or mistyped order, a bad key, another origin, HTML, GET; the isolate goes on', async () => {
+    await assertError(await beacon({ idempotencyKey: 'k' }), 422, 'missing_field');
+    await assertError(await beacon({ orderId: 42 }), 422, 'invalid_field');
+    await assertError(await beacon({ orderId: 'x'.repeat(201) }), 422, 'invalid_field');
+    await assertError(await beacon({ orderId: 'A-1', idempotencyKey: 'has space' }), 422, 'invalid_field');
+    await assertError(await beacon(['A-1']), 422, 'invalid_field');
+    await assertError(await beacon({ orderId: 'A-1' }, 'https://elsewhere.example'), 403, 'origin_not_allowed');
+    await assertError(await worker.fetch('/v1/feedback/click', { method: 'POST', headers: { 'Content-Type': 'text/html' }, body: '{}' }), 415, 'unsupported_media_type');
+    await assertError(await worker.fetch('/v1/feedback/click', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'clicked' }), 400, 'invalid_json');
+    await assertError(await worker.fetch('/v1/feedback/click'), 405, 'method_not_allowed');
+    await assertError(await worker.fetch('/v1/feedback/clicks'), 422, 'missing_field');
+    await assertStillServes(worker);
+  });
+});
+
 describe('GET /feedback/{order}', () => {
   const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
   const link = async (order, expires = inAnHour(), secret = SECRETS.FEEDBACK_LINK_SECRET) =>
@@ -149,9 +210,12 @@ describe('GET /feedback/{order}', () => {
     assert.match(response.headers.get('Content-Type'), /^text\/html/);
     const html = await response.text();
     assert.match(html, /<script type="module" src="\/js\/widget.js"><\/script>/);
-    assert.match(html, /<reviewloop-feedback order-id="1001" endpoint="\/v1\/feedback" review-url="https:\/\/shop.example\/reviews\/write" response-time="within one business day"><\/reviewloop-feedback>/);
+    assert.match(html, /<reviewloop-feedback order-id="1001" endpoint="\/v1\/feedback" review-url="https:\/\/shop.example\/reviews\/write" invite-click-endpoint="\/v1\/feedback\/click" response-time="within one business day"><\/reviewloop-feedback>/);
     assert.match(html, /Acme &lt;Goods&gt;/, 'the shop name is escaped');
-    assert.match(html, /<noscript><p><a href="https:\/\/shop.example\/reviews\/write">Tell other shoppers about your experience\.?<\/a>/, 'the invitation works without scripts too');
+    // One heading asks the question: the widget's own; the page's names the order.
+    assert.deepEqual([...html.matchAll(/<h1>([^<]*)<\/h1>/g)].map((m) => m[1]), ['Your order 1001']);
+    assert.doesNotMatch(html, /How was your order\?/);
+    assert.match(html, /<noscript><p class="card"><a href="https:\/\/shop.example\/reviews\/write">Tell other shoppers about your experience\.?<\/a>/, 'the invitation works without scripts too');
   });
 
   test('the page\'s headers: a strict CSP with no inline script, no referrer (the token is in the URL), no caching', async () => {
@@ -162,12 +226,18 @@ describe('GET /feedback/{order}', () => {
     assert.deepEqual(directives['default-src'], ["'none'"]);
     assert.deepEqual(directives['script-src'], ["'self'", "'wasm-unsafe-eval'"]);
     assert.ok(!csp.includes("'unsafe-inline'") && !csp.includes("'unsafe-eval'"));
+    // The one inline stylesheet is allowed by its hash, and only that one.
+    const html = await response.clone().text();
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
+    assert.equal(styles.length, 1, 'one stylesheet, inline');
+    const digest = createHash('sha256').update(styles[0], 'utf8').digest('base64');
+    assert.deepEqual(directives['style-src'], ["'self'", `'sha256-${digest}'`]);
     assert.deepEqual(directives['connect-src'], ["'self'"]);
     assert.deepEqual(directives['frame-ancestors'], ["'none'"]);
     assert.equal(response.headers.get('Referrer-Policy'), 'no-referrer');
     assert.equal(response.headers.get('Cache-Control'), 'no-store');
     assert.equal(response.headers.get('X-Content-Type-Options'), 'nosniff');
-    assert.doesNotMatch(await response.text(), /<script>|<style>| on\w+=/i, 'nothing inline that the CSP would block');
+    assert.doesNotMatch(await response.text(), /<script>|<style [^>]*>| style=| on\w+=/i, 'nothing inline that the CSP would block');
   });
 
   test('an order id with markup in it is escaped, never markup', async () => {

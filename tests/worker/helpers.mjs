@@ -87,7 +87,7 @@ function workerOptions(vars, extra, logs = []) {
     ],
     compatibilityDate: date,
     compatibilityFlags: flags,
-    durableObjects: { OUTBOX: 'Outbox' },
+    durableObjects: { OUTBOX: { className: 'Outbox', useSQLite: true } }, // new_sqlite_classes, as wrangler.toml declares it
     bindings: {
       REVIEW_URL,
       ALLOWED_ORIGINS: STORE_ORIGIN,

@@ -177,9 +177,21 @@ impl Parser {
             if c == '|' || c == ')' {
                 break;
             }
+            // Letters in a row make one literal, not one node (and allocation) each:
+            // a plain character with no quantifier after it joins the run.
+            let quantifier_next = matches!(self.peek_at(1), Some('?' | '*' | '+' | '{'));
+            if !quantifier_next && !matches!(c, '(' | '[' | '.' | '^' | '$' | '\\' | '?' | '*' | '+' | '{') {
+                self.next();
+                let mut buf = [0; 4];
+                let bytes = c.encode_utf8(&mut buf).as_bytes();
+                match items.last_mut() {
+                    Some(Node::Bytes(run)) => run.extend_from_slice(bytes),
+                    _ => items.push(Node::Bytes(bytes.to_vec())),
+                }
+                continue;
+            }
             let atom = self.atom()?;
             let item = self.quantified(atom)?;
-            // Letters in a row make one literal, not one node (and allocation) each.
             match (items.last_mut(), item) {
                 (Some(Node::Bytes(run)), Node::Bytes(more)) => run.extend(more),
                 (_, item) => items.push(item),
