@@ -18,6 +18,7 @@ const REGIONS: [&str; 5] = ["North", "South", "East", "West", "Central"];
 const WAREHOUSES: [&str; 2] = ["Leeds", "Bristol"];
 const CAUSES: [Category; 5] = [Category::SizeFit, Category::Quality, Category::DeliveryDelay, Category::DamagedInTransit, Category::Refund];
 
+#[allow(clippy::too_many_arguments)]
 fn record(id: u64, day: i64, sku: &str, carrier: &str, region: &str, warehouse: &str, cause: Option<Category>, value: Option<f64>) -> ReportRecord {
     let label = if cause.is_some() { SentimentLabel::Negative } else { SentimentLabel::Positive };
     ReportRecord {

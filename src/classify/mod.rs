@@ -335,7 +335,7 @@ fn group<L: Copy + PartialEq + Ord>(parts: &[Part], hits: impl Fn(&Part) -> Vec<
             overlap
         });
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by_key(|a| a.0);
     out
 }
 
