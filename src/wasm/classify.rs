@@ -108,10 +108,10 @@ pub fn classify_batch(reviews: JsValue) -> Result<JsValue, JsError> {
         reviews.dyn_into().map_err(|_| JsError::new("classifyBatch expects an array of reviews."))?;
     let out = js_sys::Array::new_with_length(array.length());
     for (i, item) in array.iter().enumerate() {
-        let id = record_id(&item);
-        let value = match classify_value(item) {
+        // The id is read again only for a refusal: a classification carries its own.
+        let value = match classify_value(item.clone()) {
             Ok(c) => to_js(&c)?,
-            Err(e) => to_js(&Refused { id, error: e.to_string() })?,
+            Err(e) => to_js(&Refused { id: record_id(&item), error: e.to_string() })?,
         };
         out.set(i as u32, value);
     }
