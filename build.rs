@@ -110,6 +110,8 @@ fn anchors(pattern: &str) -> Option<(Anchors, bool, Option<Vec<String>>)> {
 
 /// A curly apostrophe (U+2019) as the tokenizer reads it: `'`, so "i’m" is
 /// looked up as the word "i'm" rather than as any word starting with "i".
+/// (A literal ending in one, "customers’ ", gives a word the tokenizer never
+/// makes; the rule files write `(?:'|’)?`, so the bare word is indexed too.)
 fn straight_apostrophes(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -3,6 +3,8 @@
 import initWasm, * as core from './pkg/reviewloop.js';
 
 let ready = null;
+/** Set once an instance exists (`ready` is set as soon as loading starts). */
+let instantiated = false;
 
 /**
  * Loads the wasm core once; later calls return the same promise.
@@ -12,7 +14,9 @@ let ready = null;
  * @returns {Promise<void>}
  */
 export function init(source) {
-  ready ??= load(source).catch((error) => {
+  ready ??= load(source).then(() => {
+    instantiated = true;
+  }, (error) => {
     ready = null; // let a caller retry, e.g. after a failed fetch
     throw new Error(`reviewloop could not load its wasm core: ${error.message}`, { cause: error });
   });
@@ -48,7 +52,7 @@ let rebuildCount = 0;
  * @returns {number} how many times the instance has been rebuilt in this process
  */
 export function rebuild() {
-  if (ready === null) return rebuildCount;
+  if (!instantiated) return rebuildCount;
   core.__wbg_reset_state();
   rebuildCount += 1;
   return rebuildCount;
@@ -58,7 +62,7 @@ export function rebuild() {
 export const rebuilds = () => rebuildCount;
 
 function loaded() {
-  if (ready === null) {
+  if (!instantiated) {
     throw new Error('reviewloop is not loaded yet: call and await init() before classify().');
   }
 }

@@ -63,6 +63,24 @@ describe('loading', () => {
       assert.match(thrown.message, /init\(\)/);
     }
   });
+
+  test('while init() is still loading: classify throws the same Error, rebuild() does nothing, then both work', async () => {
+    const script = `
+      import { classify, init, rebuild } from ${JSON.stringify(INDEX.href)};
+      const loading = init();
+      let early;
+      try { classify({ text: 'arrived broken' }); } catch (e) { early = { isError: e instanceof Error, message: e.message }; }
+      const rebuildsWhileLoading = rebuild();
+      await loading;
+      console.log(JSON.stringify({ early, rebuildsWhileLoading, label: classify({ text: 'arrived broken' }).sentiment.label, rebuildsAfter: rebuild() }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
+    const out = JSON.parse(stdout);
+    assert.ok(out.early?.isError, 'an Error before loading finished');
+    assert.match(out.early.message, /init\(\)/);
+    assert.equal(out.rebuildsWhileLoading, 0, 'nothing to rebuild yet');
+    assert.equal(out.label, 'negative');
+    assert.equal(out.rebuildsAfter, 1);
+  });
 });
 
 describe('classification', () => {

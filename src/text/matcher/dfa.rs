@@ -27,8 +27,11 @@ const MATCHED: u16 = 1 << 15;
 const UNKNOWN: u16 = u16::MAX;
 /// A rule whose DFA would outgrow this many states searches with the Pike VM
 /// from then on: every rule keeps its cache for the life of the process (a
-/// Worker's isolate), so each is bounded (a few hundred KB at most).
+/// Worker's isolate), so each is bounded (a few hundred KB at most). A scan
+/// starts its cache over instead (see `Cache::state`).
 const MAX_STATES: usize = 1000;
+// A state id must leave the top bit for `MATCHED` and never reach `UNKNOWN`.
+const _: () = assert!(MAX_STATES < MATCHED as usize);
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
@@ -173,8 +176,12 @@ impl Cache {
             return Some(id);
         }
         if self.keys.len() >= MAX_STATES {
-            // Give the memory back: this rule searches with the Pike VM from now on.
-            *self = Cache { too_big: true, unanchored: self.unanchored, ..Cache::default() };
+            // Give the memory back. A pinned search's rule searches with the
+            // Pike VM from now on; a scan starts over (this search answers
+            // "maybe"), since a long stream of varied texts (numbers, codes)
+            // would otherwise switch its prefilter off for good. Each restart
+            // comes after 1,000 new states, so the cost per byte stays bounded.
+            *self = Cache { too_big: !self.unanchored, unanchored: self.unanchored, ..Cache::default() };
             return None;
         }
         let id = self.keys.len() as StateId;

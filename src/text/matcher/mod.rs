@@ -100,3 +100,30 @@ impl Matcher {
         self.could_match(hay) && self.leftmost(hay, 0).is_some()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "a" then any 12 of a/b then "c": reading it unanchored, a DFA must
+    /// remember where each of the last 13 "a"s was, so varied a/b text
+    /// outgrows the state cap fast.
+    #[test]
+    fn a_scan_that_outgrows_its_cap_starts_over_and_still_filters() {
+        let scan = Matcher::new("a[ab]{12}c", Direction::Forward).expect("a valid pattern");
+        let mut seed = 12345u32;
+        let text: Vec<u8> = (0..20_000)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                if seed >> 16 & 1 == 0 { b'a' } else { b'b' }
+            })
+            .chain(*b" c")
+            .collect();
+        // Reading it outgrows the cap (the answer is "maybe" then).
+        scan.could_match(&text);
+        // "c" is there (no skip by rare bytes), "a[ab]{12}c" is not: only a DFA
+        // that started over, rather than gave up, can say so.
+        assert!(!scan.could_match(b"cab cab ab c"));
+        assert!(scan.could_match(b"aabababababab c aababababababc"));
+    }
+}
