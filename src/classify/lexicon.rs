@@ -100,12 +100,6 @@ impl Lexicon {
     pub fn is_negator(&self, word: &str) -> bool {
         self.sense(word).negator
     }
-    pub fn is_contrast(&self, word: &str) -> bool {
-        self.sense(word).contrast
-    }
-    pub fn valence(&self, word: &str) -> Option<f32> {
-        self.sense(word).valence
-    }
 }
 
 /// A stretch of text between clause marks or contrast words, with its feeling.
@@ -284,7 +278,7 @@ mod tests {
     #[test]
     fn lexicon_data_loads() {
         assert!(LEXICON.words.values().filter(|s| s.valence.is_some()).count() > 7000);
-        assert_eq!(LEXICON.valence("junk"), Some(-2.0));
-        assert!(LEXICON.is_negator("doesn't") && LEXICON.is_contrast("but"));
+        assert_eq!(LEXICON.sense("junk").valence, Some(-2.0));
+        assert!(LEXICON.is_negator("doesn't") && LEXICON.sense("but").contrast);
     }
 }
