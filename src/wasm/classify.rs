@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{js_error, record_id, to_js, Refused};
+use super::{id_text, js_error, record_id, to_js, Refused};
 use crate::classify::{classify as classify_review, Classification};
 use crate::error::Error;
 use crate::review::Review;
@@ -77,14 +77,10 @@ pub(crate) fn read_review(value: JsValue) -> Result<Review, Error> {
         *slot = Some(text);
     }
     let id = ID.with(|id| js_sys::Reflect::get(&value, id).unwrap_or(JsValue::UNDEFINED));
-    review.id = if let Some(text) = id.as_string() {
-        Some(text)
-    } else if let Some(n) = id.as_f64() {
-        Some(crate::review::id_from_number(n))
-    } else if id.is_undefined() || id.is_null() {
-        None
-    } else {
-        return Err(Error::InvalidReview("`id` must be a string or a number".into()));
+    review.id = match id_text(&id) {
+        Some(text) => Some(text),
+        None if id.is_undefined() || id.is_null() => None,
+        None => return Err(Error::InvalidReview("`id` must be a string or a number".into())),
     };
     Ok(review)
 }

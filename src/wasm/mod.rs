@@ -32,9 +32,13 @@ pub(crate) fn js_error(error: impl std::fmt::Display) -> JsError {
 
 /// The `id` of a JS record, as text, whatever else is wrong with it.
 pub(crate) fn record_id(value: &JsValue) -> Option<String> {
-    js_sys::Reflect::get(value, &JsValue::from_str("id"))
-        .ok()
-        .and_then(|v| v.as_string().or_else(|| v.as_f64().map(|n| n.to_string())))
+    js_sys::Reflect::get(value, &JsValue::from_str("id")).ok().and_then(|v| id_text(&v))
+}
+
+/// A JS id as text: a string as it is, a number as a review's id is written
+/// (`id_from_number`), so a refusal names a record as its classification would.
+pub(crate) fn id_text(v: &JsValue) -> Option<String> {
+    v.as_string().or_else(|| v.as_f64().map(crate::review::id_from_number))
 }
 
 /// A record that could not be handled, in a batch: its id and why.
