@@ -220,8 +220,12 @@ pub fn features(parts: &[PartView]) -> Features {
     // How many clauses lean each way, the opening clause, and the half after a contrast.
     let (mut clauses, mut sour, mut warm) = (0usize, 0usize, 0usize);
     let (mut first_clause, mut after_contrast) = (None::<f32>, 0.0f32);
+    let mut digits = false;
     for part in parts {
         let mut prev: Option<&str> = None;
+        // The opening word says what kind of sentence it is: advice ("if",
+        // "buy"), a story ("i", "we"), a verdict ("great", "worst").
+        let mut opening = !part.title;
         // Words after a contrast ("…, but the fabric pills") carry the verdict:
         // features of their own. Clauses run in token order, so one cursor finds them.
         let mut contrasts = part.reading.clauses.iter().filter(|c| c.after_contrast).map(|c| c.tokens.clone()).peekable();
@@ -234,6 +238,12 @@ pub fn features(parts: &[PartView]) -> Features {
                     buf.push_str(if negated { "n:" } else { "w:" });
                     buf.push_str(&t.norm);
                     emit(&buf, &mut out);
+                    if opening {
+                        opening = false;
+                        buf.replace_range(..1, "f");
+                        emit(&buf, &mut out);
+                    }
+                    digits |= t.norm.bytes().any(|b| b.is_ascii_digit());
                     while contrasts.next_if(|span| span.end <= i).is_some() {}
                     let after_contrast = contrasts.peek().is_some_and(|span| span.contains(&i));
                     if part.title {
@@ -318,6 +328,10 @@ pub fn features(parts: &[PartView]) -> Features {
     buf.clear();
     buf.extend(['c', ':', digit(bin), ':', digit(length)]);
     emit(&buf, &mut out);
+    // Figures (prices, sizes, model numbers) mark a factual statement.
+    if digits {
+        emit("d:1", &mut out);
+    }
     out.sparse.sort_unstable();
     out.sparse.dedup();
     out.dense = [
@@ -366,6 +380,31 @@ mod tests {
         }
         let back = SentimentModel::from_bytes(&model.to_bytes()).map(|m| (m.step, m.bias, m.table));
         assert_eq!(back, Some((model.step, model.bias, model.table.clone())));
+    }
+
+    fn sparse_of(body: &str, title: Option<&str>) -> Vec<u32> {
+        let parts: Vec<(bool, Vec<Token>)> =
+            std::iter::once((false, crate::text::tokenize(body))).chain(title.map(|t| (true, crate::text::tokenize(t)))).collect();
+        let readings: Vec<LexiconReading> = parts.iter().map(|(_, t)| super::super::lexicon::read(t)).collect();
+        let views: Vec<PartView> = parts
+            .iter()
+            .zip(&readings)
+            .map(|((title, tokens), reading)| PartView { title: *title, tokens, reading, complaints: 0.0, causes: &[] })
+            .collect();
+        features(&views).sparse
+    }
+
+    #[test]
+    fn the_opening_word_and_figures_are_features_of_their_own() {
+        let advice = sparse_of("if you buy one, get the 64gb model", None);
+        assert!(advice.contains(&feature_bucket("f:if")));
+        assert!(advice.contains(&feature_bucket("d:1")));
+        assert!(!advice.contains(&feature_bucket("f:you")));
+        // Only the body's opening word: a title has features of its own.
+        let titled = sparse_of("works well", Some("great phone"));
+        assert!(titled.contains(&feature_bucket("f:works")));
+        assert!(!titled.contains(&feature_bucket("f:great")));
+        assert!(!titled.contains(&feature_bucket("d:1")));
     }
 
     #[test]

@@ -62,9 +62,11 @@ pub fn example(review: &crate::review::Review, class: usize, weight: f32) -> Exa
 /// buckets, quantized.
 pub fn train(examples: &[&Example], s: &Settings) -> SentimentModel {
     let mut counts: FastMap<u32, usize> = FastMap::default();
+    let mut weighted: FastMap<u32, f32> = FastMap::default();
     for e in examples {
         for b in &e.features.sparse {
             *counts.entry(*b).or_default() += 1;
+            *weighted.entry(*b).or_default() += e.weight;
         }
     }
     let seen: Vec<u32> = counts.iter().filter(|(_, n)| **n >= s.min_count).map(|(b, _)| *b).collect();
@@ -72,9 +74,11 @@ pub fn train(examples: &[&Example], s: &Settings) -> SentimentModel {
     let strength = |w: &Scores| w.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     let mut ranked: Vec<(u32, f32)> =
         first.iter().filter(|(_, w)| strength(w) >= s.prune).map(|(b, w)| {
-            // A bucket's worth: its weight times how many reviews it speaks in
-            // (ranking by weight alone keeps rare, overfitted words).
-            (*b, strength(w) * counts.get(b).copied().unwrap_or(0) as f32)
+            // A bucket's worth: its weight times the training reviews it speaks
+            // in (ranking by weight alone keeps rare, overfitted words), each
+            // review counted at its training weight, so the VADER sentences'
+            // words are not crowded out by the far more numerous clothing reviews'.
+            (*b, strength(w) * weighted.get(b).copied().unwrap_or(0.0))
         }).collect();
     // Strongest first; ties by bucket so the result does not depend on hashing order.
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -142,7 +146,7 @@ pub fn training_sets() -> Result<Vec<(super::datasets::Dataset, f32)>, String> {
     use super::datasets::*;
     Ok(vec![
         (womens_clothing()?, setting("TRAIN_W_WOMENS", 1.0)),
-        (vader_amazon()?, setting("TRAIN_W_VADER", 4.0)),
+        (vader_amazon()?, setting("TRAIN_W_VADER", 6.0)),
         (uci_sentences()?, setting("TRAIN_W_UCI", 2.0)),
         (amazon_aspects()?, setting("TRAIN_W_ASPECTS", 1.0)),
     ])
