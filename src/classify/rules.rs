@@ -17,7 +17,7 @@
 
 use std::sync::OnceLock;
 
-use super::lexicon::{data_lines, LexiconReading, LEXICON};
+use super::lexicon::{data_lines, decimal, LexiconReading, LEXICON};
 use crate::fast_hash::FastMap;
 use crate::text::matcher::{Direction, Matcher};
 use crate::text::{Token, TokenKind};
@@ -155,7 +155,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 book.problems.push(format!("unknown label: {line}"));
                 continue;
             };
-            let Ok(weight) = weight.parse::<f32>() else {
+            let Some(weight) = decimal(weight) else {
                 book.problems.push(format!("bad weight: {line}"));
                 continue;
             };

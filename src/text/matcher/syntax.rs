@@ -64,6 +64,13 @@ impl ByteSet {
     }
 }
 
+/// `\d`: ASCII digits.
+const DIGIT: ByteSet = ByteSet([0x03ff_0000_0000_0000, 0, 0, 0]);
+/// `\w`: ASCII letters, digits and `_` (as `is_word_byte`).
+const WORD: ByteSet = ByteSet([0x03ff_0000_0000_0000, 0x07ff_fffe_87ff_fffe, 0, 0]);
+/// `\s`: tab to carriage return, and space.
+const SPACE: ByteSet = ByteSet([0x0000_0001_0000_3e00, 0, 0, 0]);
+
 /// ASCII `\w`: what `\b` counts as a word byte.
 pub fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -114,7 +121,7 @@ const MAX_REPEAT: u32 = 1000;
 const MAX_DEPTH: usize = 100;
 
 pub fn parse(pattern: &str) -> Result<Node, SyntaxError> {
-    let mut p = Parser { chars: pattern.char_indices().collect(), i: 0, len: pattern.len(), depth: 0 };
+    let mut p = Parser { pattern, i: 0, depth: 0 };
     let node = p.alternation()?;
     match p.peek() {
         None => Ok(node),
@@ -122,45 +129,51 @@ pub fn parse(pattern: &str) -> Result<Node, SyntaxError> {
     }
 }
 
-struct Parser {
-    chars: Vec<(usize, char)>,
+struct Parser<'a> {
+    pattern: &'a str,
+    /// Byte offset of the next character.
     i: usize,
-    len: usize,
     depth: usize,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).map(|&(_, c)| c)
+        // Patterns are nearly all ASCII: decode only what is not.
+        match self.pattern.as_bytes().get(self.i) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.pattern.get(self.i..).and_then(|rest| rest.chars().next()),
+            None => None,
+        }
     }
 
     fn peek_at(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.i + ahead).map(|&(_, c)| c)
+        self.pattern.get(self.i..).and_then(|rest| rest.chars().nth(ahead))
     }
 
     fn next(&mut self) -> Option<char> {
         let c = self.peek();
-        self.i += usize::from(c.is_some());
+        self.i += c.map_or(0, char::len_utf8);
         c
     }
 
     fn eat(&mut self, c: char) -> bool {
         let ok = self.peek() == Some(c);
-        self.i += usize::from(ok);
+        if ok {
+            self.i += c.len_utf8();
+        }
         ok
     }
 
     fn eat_str(&mut self, s: &str) -> bool {
-        let n = s.chars().count();
-        let ok = s.chars().enumerate().all(|(k, c)| self.peek_at(k) == Some(c));
+        let ok = self.pattern.get(self.i..).is_some_and(|rest| rest.starts_with(s));
         if ok {
-            self.i += n;
+            self.i += s.len();
         }
         ok
     }
 
     fn error(&self, what: &'static str) -> SyntaxError {
-        SyntaxError { at: self.chars.get(self.i).map_or(self.len, |&(at, _)| at), what }
+        SyntaxError { at: self.i.min(self.pattern.len()), what }
     }
 
     fn alternation(&mut self) -> Result<Node, SyntaxError> {
@@ -312,17 +325,13 @@ impl Parser {
 
     /// `\d \w \s` and their negations.
     fn escaped_set(&self, c: char) -> Option<ByteSet> {
-        let digit = ByteSet::of(&[(b'0', b'9')]);
-        let mut word = ByteSet::EMPTY;
-        (0..=255u8).filter(|&b| is_word_byte(b)).for_each(|b| word.insert(b));
-        let space = ByteSet::of(&[(b'\t', b'\r'), (b' ', b' ')]);
         Some(match c {
-            'd' => digit,
-            'D' => digit.negated(),
-            'w' => word,
-            'W' => word.negated(),
-            's' => space,
-            'S' => space.negated(),
+            'd' => DIGIT,
+            'D' => DIGIT.negated(),
+            'w' => WORD,
+            'W' => WORD.negated(),
+            's' => SPACE,
+            'S' => SPACE.negated(),
             _ => return None,
         })
     }
@@ -388,5 +397,19 @@ impl Parser {
             }
         }
         Ok(if negate { set.negated() } else { set })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_escape_classes_hold_the_bytes_they_name() {
+        for b in 0..=255u8 {
+            assert_eq!(DIGIT.contains(b), b.is_ascii_digit(), "\\d and byte {b}");
+            assert_eq!(WORD.contains(b), is_word_byte(b), "\\w and byte {b}");
+            assert_eq!(SPACE.contains(b), matches!(b, b'\t'..=b'\r' | b' '), "\\s and byte {b}");
+        }
     }
 }
