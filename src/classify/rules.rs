@@ -61,7 +61,12 @@ impl<L> Rule<L> {
     }
 
     fn compile(&self) -> Result<Matcher, crate::text::matcher::PatternError> {
-        Matcher::new(self.pattern, if self.side == Side::End { Direction::Backward } else { Direction::Forward })
+        match self.side {
+            // Run over whole texts (`find_iter`).
+            Side::Anywhere => Matcher::new(self.pattern, Direction::Forward),
+            Side::Start => Matcher::pinned(self.pattern, Direction::Forward),
+            Side::End => Matcher::pinned(self.pattern, Direction::Backward),
+        }
     }
 
     /// The match pinned at one end of `window` in `haystack`, as a byte span.
