@@ -17,7 +17,7 @@
 
 use std::sync::OnceLock;
 
-use super::lexicon::{data_lines, LexiconReading, LEXICON};
+use super::lexicon::{data_lines, decimal, LexiconReading, LEXICON};
 use crate::fast_hash::FastMap;
 use crate::text::matcher::{Direction, Matcher};
 use crate::text::{Token, TokenKind};
@@ -61,7 +61,12 @@ impl<L> Rule<L> {
     }
 
     fn compile(&self) -> Result<Matcher, crate::text::matcher::PatternError> {
-        Matcher::new(self.pattern, if self.side == Side::End { Direction::Backward } else { Direction::Forward })
+        match self.side {
+            // Run over whole texts (`find_iter`).
+            Side::Anywhere => Matcher::new(self.pattern, Direction::Forward),
+            Side::Start => Matcher::pinned(self.pattern, Direction::Forward),
+            Side::End => Matcher::pinned(self.pattern, Direction::Backward),
+        }
     }
 
     /// The match pinned at one end of `window` in `haystack`, as a byte span.
@@ -155,7 +160,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 book.problems.push(format!("unknown label: {line}"));
                 continue;
             };
-            let Ok(weight) = weight.parse::<f32>() else {
+            let Some(weight) = decimal(weight) else {
                 book.problems.push(format!("bad weight: {line}"));
                 continue;
             };

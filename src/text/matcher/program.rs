@@ -2,7 +2,7 @@
 //! byte tests, jumps and splits (Thompson's construction, with split order
 //! carrying leftmost-first preference).
 
-use super::syntax::{ByteSet, Look, Node};
+use super::syntax::{ByteSet, Look, Node, Tree};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Inst {
@@ -183,11 +183,14 @@ fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
     (classes, renamed.len())
 }
 
-pub fn compile(node: &Node, direction: Direction) -> Result<Program, &'static str> {
-    let mut c = Compiler { insts: Vec::new(), sets: Vec::new(), forks: Vec::new(), direction };
-    c.node(node)?;
+/// `node` compiled to read in `direction`; `size` (the pattern's length, about
+/// one instruction a byte) sizes the program once instead of regrowing it.
+/// `Program::required` is left for `required_bytes`: only scans use it.
+pub fn compile(tree: &Tree, direction: Direction, size: usize) -> Result<Program, &'static str> {
+    let mut c = Compiler { tree, insts: Vec::with_capacity(size.min(MAX_INSTS) + 1), sets: Vec::new(), forks: Vec::new(), direction };
+    c.node(tree.root)?;
     c.push(Inst::Match)?;
-    let required = required(node).filter(|set| rarity(set) < RARE_ENOUGH);
+    let required = None;
     let (classes, class_count) = byte_classes(&c.insts, &c.sets);
     let mut program =
         Program { insts: c.insts, sets: c.sets, forks: c.forks, direction, first_bytes: None, required, classes, class_count };
@@ -208,14 +211,15 @@ pub fn compile(node: &Node, direction: Direction) -> Result<Program, &'static st
     Ok(program)
 }
 
-struct Compiler {
+struct Compiler<'t> {
+    tree: &'t Tree,
     insts: Vec<Inst>,
     sets: Vec<ByteSet>,
     forks: Vec<Fork>,
     direction: Direction,
 }
 
-impl Compiler {
+impl Compiler<'_> {
     fn push(&mut self, inst: Inst) -> Result<u32, &'static str> {
         if self.insts.len() >= MAX_INSTS {
             return Err("pattern compiles too large");
@@ -239,45 +243,47 @@ impl Compiler {
         self.push(Inst::Split(0, 0))
     }
 
-    fn node(&mut self, node: &Node) -> Result<(), &'static str> {
+    fn node(&mut self, node: Node) -> Result<(), &'static str> {
+        let tree = self.tree;
         match node {
             Node::Empty => {}
-            Node::Bytes(bytes) => {
+            Node::Bytes(span) => {
                 let forward = self.direction == Direction::Forward;
                 let mut put = |b: &u8| self.push(Inst::Byte(*b)).map(drop);
                 if forward {
-                    bytes.iter().try_for_each(&mut put)?;
+                    tree.bytes(span).iter().try_for_each(&mut put)?;
                 } else {
-                    bytes.iter().rev().try_for_each(&mut put)?;
+                    tree.bytes(span).iter().rev().try_for_each(&mut put)?;
                 }
             }
             Node::Set(set) => {
-                let i = match self.sets.iter().position(|s| s == set) {
+                let i = match self.sets.iter().position(|s| *s == set) {
                     Some(i) => i,
                     None => {
-                        self.sets.push(*set);
+                        self.sets.push(set);
                         self.sets.len() - 1
                     }
                 };
                 self.push(Inst::Set(i as u32))?;
             }
             Node::Look(look) => {
-                self.push(Inst::Look(*look))?;
+                self.push(Inst::Look(look))?;
             }
             Node::Concat(items) => match self.direction {
-                Direction::Forward => items.iter().try_for_each(|n| self.node(n))?,
-                Direction::Backward => items.iter().rev().try_for_each(|n| self.node(n))?,
+                Direction::Forward => tree.kids(items).try_for_each(|n| self.node(n))?,
+                Direction::Backward => tree.kids(items).rev().try_for_each(|n| self.node(n))?,
             },
             Node::Alt(branches) => {
                 // fork(b1 … bn), each branch but the last jumping to the end.
                 let fork = self.forks.len() as u32;
                 self.forks.push(Fork::default());
                 self.push(Inst::Fork(fork))?;
-                let (mut starts, mut jumps) = (Vec::new(), Vec::new());
-                for (k, branch) in branches.iter().enumerate() {
+                let count = branches.to.saturating_sub(branches.from) as usize;
+                let (mut starts, mut jumps) = (Vec::with_capacity(count), Vec::with_capacity(count));
+                for (k, branch) in tree.kids(branches).enumerate() {
                     starts.push(Branch { to: self.next(), first: None });
                     self.node(branch)?;
-                    if k + 1 < branches.len() {
+                    if k + 1 < count {
                         jumps.push(self.push(Inst::Jump(0))?);
                     }
                 }
@@ -289,7 +295,7 @@ impl Compiler {
                     slot.branches = starts;
                 }
             }
-            Node::Repeat { node, min, max, greedy } => self.repeat(node, *min, *max, *greedy)?,
+            Node::Repeat { node, min, max, greedy } => self.repeat(tree.node(node), min, max, greedy)?,
         }
         Ok(())
     }
@@ -302,7 +308,7 @@ impl Compiler {
         }
     }
 
-    fn repeat(&mut self, node: &Node, min: u32, max: Option<u32>, greedy: bool) -> Result<(), &'static str> {
+    fn repeat(&mut self, node: Node, min: u32, max: Option<u32>, greedy: bool) -> Result<(), &'static str> {
         for _ in 0..min {
             self.node(node)?;
         }
@@ -411,23 +417,29 @@ fn rarity(set: &ByteSet) -> u32 {
 /// Prefilter only when a text would lack all the bytes often enough (5%).
 const RARE_ENOUGH: u32 = 500;
 
+/// Rare bytes of which every match of `node` holds one (`Program::required`),
+/// when there are such.
+pub fn required_bytes(tree: &Tree) -> Option<ByteSet> {
+    required(tree, tree.root).filter(|set| rarity(set) < RARE_ENOUGH)
+}
+
 /// A set of bytes every match of `node` holds one of, as rare as we can tell.
-fn required(node: &Node) -> Option<ByteSet> {
+fn required(tree: &Tree, node: Node) -> Option<ByteSet> {
     match node {
         Node::Empty | Node::Look(_) => None,
-        Node::Bytes(bytes) => {
-            let b = bytes.iter().copied().min_by_key(|&b| frequency(b))?;
+        Node::Bytes(span) => {
+            let b = tree.bytes(span).iter().copied().min_by_key(|&b| frequency(b))?;
             let mut set = ByteSet::EMPTY;
             set.insert(b);
             Some(set)
         }
-        Node::Set(set) => Some(*set),
-        Node::Repeat { node, min, .. } => if *min > 0 { required(node) } else { None },
-        Node::Concat(items) => items.iter().filter_map(required).min_by_key(rarity),
+        Node::Set(set) => Some(set),
+        Node::Repeat { node, min, .. } => if min > 0 { required(tree, tree.node(node)) } else { None },
+        Node::Concat(items) => tree.kids(items).filter_map(|n| required(tree, n)).min_by_key(rarity),
         Node::Alt(branches) => {
             let mut union = ByteSet::EMPTY;
-            for b in branches {
-                union.union(&required(b)?);
+            for b in tree.kids(branches) {
+                union.union(&required(tree, b)?);
             }
             Some(union)
         }

@@ -64,6 +64,13 @@ impl ByteSet {
     }
 }
 
+/// `\d`: ASCII digits.
+const DIGIT: ByteSet = ByteSet([0x03ff_0000_0000_0000, 0, 0, 0]);
+/// `\w`: ASCII letters, digits and `_` (as `is_word_byte`).
+const WORD: ByteSet = ByteSet([0x03ff_0000_0000_0000, 0x07ff_fffe_87ff_fffe, 0, 0]);
+/// `\s`: tab to carriage return, and space.
+const SPACE: ByteSet = ByteSet([0x0000_0001_0000_3e00, 0, 0, 0]);
+
 /// ASCII `\w`: what `\b` counts as a word byte.
 pub fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -82,17 +89,66 @@ pub enum Look {
     End,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// A node of the tree. Children and literal bytes live in the `Tree`'s
+/// tables, so reading a pattern allocates three tables, not one box or vector
+/// a node (rule patterns are alternations of hundreds of words).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Node {
     Empty,
-    /// Bytes in a row: one character (a multi-byte one stays whole under a quantifier).
-    Bytes(Vec<u8>),
+    /// Bytes in a row (`Tree::bytes`): one character (a multi-byte one stays whole under a quantifier).
+    Bytes(Span),
     Set(ByteSet),
     Look(Look),
-    Repeat { node: Box<Node>, min: u32, max: Option<u32>, greedy: bool },
-    Concat(Vec<Node>),
-    /// Alternatives in order of preference (leftmost-first).
-    Alt(Vec<Node>),
+    Repeat { node: u32, min: u32, max: Option<u32>, greedy: bool },
+    /// Items in a row (`Tree::kids`).
+    Concat(Span),
+    /// Alternatives in order of preference (leftmost-first), as `Tree::kids`.
+    Alt(Span),
+}
+
+/// A range of one of the tree's tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub from: u32,
+    pub to: u32,
+}
+
+/// A pattern read: its root and the tables its nodes point into.
+#[derive(Debug)]
+pub struct Tree {
+    pub root: Node,
+    nodes: Vec<Node>,
+    kids: Vec<u32>,
+    bytes: Vec<u8>,
+}
+
+impl Tree {
+    /// The node numbered `id` (a `Repeat`'s body).
+    pub fn node(&self, id: u32) -> Node {
+        self.nodes.get(id as usize).copied().unwrap_or(Node::Empty)
+    }
+
+    /// The nodes of a `Concat` or `Alt`, in order.
+    pub fn kids(&self, span: Span) -> impl DoubleEndedIterator<Item = Node> + '_ {
+        let ids = self.kids.get(span.from as usize..span.to as usize).unwrap_or(&[]);
+        ids.iter().map(|&id| self.node(id))
+    }
+
+    pub fn bytes(&self, span: Span) -> &[u8] {
+        self.bytes.get(span.from as usize..span.to as usize).unwrap_or(&[])
+    }
+
+    fn add(&mut self, node: Node) -> u32 {
+        self.nodes.push(node);
+        self.nodes.len() as u32 - 1
+    }
+
+    /// `bytes` as a literal node (appended to the byte table).
+    fn literal(&mut self, bytes: &[u8]) -> Node {
+        let from = self.bytes.len() as u32;
+        self.bytes.extend_from_slice(bytes);
+        Node::Bytes(Span { from, to: self.bytes.len() as u32 })
+    }
 }
 
 /// Why a pattern cannot be read, and where.
@@ -113,95 +169,128 @@ const MAX_REPEAT: u32 = 1000;
 /// Groups nested deeper than this are refused (the reader recurses).
 const MAX_DEPTH: usize = 100;
 
-pub fn parse(pattern: &str) -> Result<Node, SyntaxError> {
-    let mut p = Parser { chars: pattern.char_indices().collect(), i: 0, len: pattern.len(), depth: 0 };
-    let node = p.alternation()?;
+pub fn parse(pattern: &str) -> Result<Tree, SyntaxError> {
+    // About a node a word and a byte a byte: sized once.
+    let tree = Tree {
+        root: Node::Empty,
+        nodes: Vec::with_capacity(pattern.len() / 4),
+        kids: Vec::with_capacity(pattern.len() / 4),
+        bytes: Vec::with_capacity(pattern.len()),
+    };
+    let mut p = Parser { pattern, i: 0, depth: 0, tree, pending: Vec::new() };
+    let root = p.alternation()?;
     match p.peek() {
-        None => Ok(node),
+        None => Ok(Tree { root, ..p.tree }),
         Some(_) => Err(p.error("unopened `)`")),
     }
 }
 
-struct Parser {
-    chars: Vec<(usize, char)>,
+struct Parser<'a> {
+    pattern: &'a str,
+    /// Byte offset of the next character.
     i: usize,
-    len: usize,
     depth: usize,
+    tree: Tree,
+    /// The items of the concatenations and alternations being read, innermost last.
+    pending: Vec<Node>,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).map(|&(_, c)| c)
+        // Patterns are nearly all ASCII: decode only what is not.
+        match self.pattern.as_bytes().get(self.i) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.pattern.get(self.i..).and_then(|rest| rest.chars().next()),
+            None => None,
+        }
     }
 
     fn peek_at(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.i + ahead).map(|&(_, c)| c)
+        self.pattern.get(self.i..).and_then(|rest| rest.chars().nth(ahead))
     }
 
     fn next(&mut self) -> Option<char> {
         let c = self.peek();
-        self.i += usize::from(c.is_some());
+        self.i += c.map_or(0, char::len_utf8);
         c
     }
 
     fn eat(&mut self, c: char) -> bool {
         let ok = self.peek() == Some(c);
-        self.i += usize::from(ok);
+        if ok {
+            self.i += c.len_utf8();
+        }
         ok
     }
 
     fn eat_str(&mut self, s: &str) -> bool {
-        let n = s.chars().count();
-        let ok = s.chars().enumerate().all(|(k, c)| self.peek_at(k) == Some(c));
+        let ok = self.pattern.get(self.i..).is_some_and(|rest| rest.starts_with(s));
         if ok {
-            self.i += n;
+            self.i += s.len();
         }
         ok
     }
 
     fn error(&self, what: &'static str) -> SyntaxError {
-        SyntaxError { at: self.chars.get(self.i).map_or(self.len, |&(at, _)| at), what }
+        SyntaxError { at: self.i.min(self.pattern.len()), what }
     }
 
     fn alternation(&mut self) -> Result<Node, SyntaxError> {
-        let mut branches = vec![self.concat()?];
+        let mark = self.pending.len();
+        let first = self.concat()?;
+        self.pending.push(first);
         while self.eat('|') {
-            branches.push(self.concat()?);
+            let branch = self.concat()?;
+            self.pending.push(branch);
         }
-        Ok(if branches.len() == 1 { branches.pop().unwrap_or(Node::Empty) } else { Node::Alt(branches) })
+        Ok(self.gather(mark, Node::Alt))
+    }
+
+    /// The items pending since `mark`, as one node.
+    fn gather(&mut self, mark: usize, many: fn(Span) -> Node) -> Node {
+        let Parser { pending, tree, .. } = self;
+        match pending.len() - mark.min(pending.len()) {
+            0 => Node::Empty,
+            1 => pending.pop().unwrap_or(Node::Empty),
+            _ => {
+                let from = tree.kids.len() as u32;
+                for item in pending.drain(mark..) {
+                    let id = tree.add(item);
+                    tree.kids.push(id);
+                }
+                many(Span { from, to: tree.kids.len() as u32 })
+            }
+        }
     }
 
     fn concat(&mut self) -> Result<Node, SyntaxError> {
-        let mut items = Vec::new();
+        let mark = self.pending.len();
         while let Some(c) = self.peek() {
             if c == '|' || c == ')' {
                 break;
             }
-            // Letters in a row make one literal, not one node (and allocation) each:
-            // a plain character with no quantifier after it joins the run.
+            // Letters in a row make one literal, not one node each: a plain
+            // character with no quantifier after it joins the run.
             let quantifier_next = matches!(self.peek_at(1), Some('?' | '*' | '+' | '{'));
-            if !quantifier_next && !matches!(c, '(' | '[' | '.' | '^' | '$' | '\\' | '?' | '*' | '+' | '{') {
+            let item = if !quantifier_next && !matches!(c, '(' | '[' | '.' | '^' | '$' | '\\' | '?' | '*' | '+' | '{') {
                 self.next();
                 let mut buf = [0; 4];
-                let bytes = c.encode_utf8(&mut buf).as_bytes();
-                match items.last_mut() {
-                    Some(Node::Bytes(run)) => run.extend_from_slice(bytes),
-                    _ => items.push(Node::Bytes(bytes.to_vec())),
+                self.tree.literal(c.encode_utf8(&mut buf).as_bytes())
+            } else {
+                let atom = self.atom()?;
+                self.quantified(atom)?
+            };
+            // A literal right after one whose bytes it follows in the table extends it.
+            match (self.pending.len() > mark).then_some(()).and_then(|()| self.pending.last_mut()) {
+                Some(Node::Bytes(run)) if matches!(item, Node::Bytes(more) if more.from == run.to) => {
+                    if let Node::Bytes(more) = item {
+                        run.to = more.to;
+                    }
                 }
-                continue;
-            }
-            let atom = self.atom()?;
-            let item = self.quantified(atom)?;
-            match (items.last_mut(), item) {
-                (Some(Node::Bytes(run)), Node::Bytes(more)) => run.extend(more),
-                (_, item) => items.push(item),
+                _ => self.pending.push(item),
             }
         }
-        Ok(match items.len() {
-            0 => Node::Empty,
-            1 => items.pop().unwrap_or(Node::Empty),
-            _ => Node::Concat(items),
-        })
+        Ok(self.gather(mark, Node::Concat))
     }
 
     fn atom(&mut self) -> Result<Node, SyntaxError> {
@@ -219,7 +308,7 @@ impl Parser {
             }
             c => {
                 let mut buf = [0; 4];
-                Node::Bytes(c.encode_utf8(&mut buf).as_bytes().to_vec())
+                self.tree.literal(c.encode_utf8(&mut buf).as_bytes())
             }
         })
     }
@@ -266,7 +355,7 @@ impl Parser {
             return Err(self.error("quantifier on an assertion"));
         }
         let greedy = !self.eat('?');
-        Ok(Node::Repeat { node: Box::new(atom), min, max, greedy })
+        Ok(Node::Repeat { node: self.tree.add(atom), min, max, greedy })
     }
 
     /// `{n}`, `{n,}`, `{n,m}` after the `{`; leaves the reader after the `}`.
@@ -305,24 +394,23 @@ impl Parser {
             'z' => Node::Look(Look::End),
             _ => match self.escaped_set(c) {
                 Some(set) => Node::Set(set),
-                None => Node::Bytes(vec![self.escaped_byte(c)?]),
+                None => {
+                    let byte = self.escaped_byte(c)?;
+                    self.tree.literal(&[byte])
+                }
             },
         })
     }
 
     /// `\d \w \s` and their negations.
     fn escaped_set(&self, c: char) -> Option<ByteSet> {
-        let digit = ByteSet::of(&[(b'0', b'9')]);
-        let mut word = ByteSet::EMPTY;
-        (0..=255u8).filter(|&b| is_word_byte(b)).for_each(|b| word.insert(b));
-        let space = ByteSet::of(&[(b'\t', b'\r'), (b' ', b' ')]);
         Some(match c {
-            'd' => digit,
-            'D' => digit.negated(),
-            'w' => word,
-            'W' => word.negated(),
-            's' => space,
-            'S' => space.negated(),
+            'd' => DIGIT,
+            'D' => DIGIT.negated(),
+            'w' => WORD,
+            'W' => WORD.negated(),
+            's' => SPACE,
+            'S' => SPACE.negated(),
             _ => return None,
         })
     }
@@ -388,5 +476,19 @@ impl Parser {
             }
         }
         Ok(if negate { set.negated() } else { set })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_escape_classes_hold_the_bytes_they_name() {
+        for b in 0..=255u8 {
+            assert_eq!(DIGIT.contains(b), b.is_ascii_digit(), "\\d and byte {b}");
+            assert_eq!(WORD.contains(b), is_word_byte(b), "\\w and byte {b}");
+            assert_eq!(SPACE.contains(b), matches!(b, b'\t'..=b'\r' | b' '), "\\s and byte {b}");
+        }
     }
 }
