@@ -88,6 +88,9 @@ pub struct RuleBook<L> {
     /// Whole first word -> the rules it anchors, and its number among the
     /// words some rule also needs: one lookup a word of the text.
     by_word: FastMap<&'static str, Word>,
+    /// Index words' rules, each with the table place of the word's next
+    /// rule (or `NO_RULE`), in rule order.
+    chained: Vec<(u32, u32)>,
     /// Word starts (a first word the pattern cuts short, "refund" of
     /// "refund(s|ed)?") by their first two bytes (or first byte and 0), each
     /// with its rules.
@@ -115,11 +118,21 @@ pub struct RuleBook<L> {
 }
 
 /// A word of the index.
-#[derive(Default)]
 struct Word {
-    rules: Vec<usize>,
+    /// Its first and last rule in `RuleBook::chained`, or `NO_RULE`: one
+    /// table for every word's rules, not a vector (an allocation) a word.
+    first: u32,
+    last: u32,
     also: Option<u32>,
 }
+
+impl Default for Word {
+    fn default() -> Self {
+        Word { first: NO_RULE, last: NO_RULE, also: None }
+    }
+}
+
+const NO_RULE: u32 = u32::MAX;
 
 /// One rule matching at one place.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -139,6 +152,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             rules: Vec::new(),
             // One distinct index word per 40 to 60 bytes of the file: sized once, not regrown.
             by_word: FastMap::with_capacity_and_hasher(file.len() / 36, Default::default()),
+            chained: Vec::new(),
             by_start: FastMap::default(),
             prefix_heads: vec![0; 1 << 10],
             short_prefixes: [0; 4],
@@ -151,8 +165,11 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             problems: Vec::new(),
         };
         for line in data_lines(file) {
-            let cols: Vec<&str> = line.splitn(8, '\t').collect();
-            let [side, words, prefixes, also, label, weight, flags, pattern] = cols.as_slice() else {
+            let mut cols = line.splitn(8, '\t');
+            let mut col = || cols.next();
+            let (Some(side), Some(words), Some(prefixes), Some(also), Some(label), Some(weight), Some(flags), Some(pattern)) =
+                (col(), col(), col(), col(), col(), col(), col(), col())
+            else {
                 book.problems.push(format!("not four columns: {line}"));
                 continue;
             };
@@ -175,7 +192,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 }
             }
             let index = book.rules.len();
-            let side = match *side {
+            let side = match side {
                 "start" => Side::Start,
                 "end" => Side::End,
                 _ => Side::Anywhere,
@@ -186,7 +203,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 book.at_every_word.push(index);
             } else {
                 // build.rs separates the words with single spaces: no Unicode whitespace to look for.
-                for w in also.split(' ').filter(|w| !w.is_empty()) {
+                for w in spaced(also) {
                     let word = book.by_word.entry(w).or_default();
                     let id = *word.also.get_or_insert(book.also_count);
                     if id == book.also_count {
@@ -194,10 +211,17 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                     }
                     book.also.push(id);
                 }
-                for w in words.split(' ').filter(|w| !w.is_empty()) {
-                    book.by_word.entry(w).or_default().rules.push(index);
+                for w in spaced(words) {
+                    let link = book.chained.len() as u32;
+                    book.chained.push((index as u32, NO_RULE));
+                    let word = book.by_word.entry(w).or_default();
+                    match book.chained.get_mut(word.last as usize) {
+                        Some(before) => before.1 = link,
+                        None => word.first = link,
+                    }
+                    word.last = link;
                 }
-                for p in prefixes.split(' ').filter(|w| !w.is_empty()) {
+                for p in spaced(prefixes) {
                     let key = match p.as_bytes() {
                         [a, b, ..] => {
                             set_bit(&mut book.prefix_heads, head(*a, *b));
@@ -249,8 +273,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 lists += 1;
             }
             if let Some(Some(word)) = words.get(at) {
-                if !word.rules.is_empty() {
-                    out.extend(word.rules.iter().filter(|r| wanted(r)).map(|&r| (r, at)));
+                if word.first != NO_RULE {
+                    out.extend(self.rules_of(word).filter(|r| wanted(r)).map(|r| (r, at)));
                     lists += 1;
                 }
             }
@@ -278,6 +302,16 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         }
         out.dedup();
         out
+    }
+
+    /// An index word's rules, in rule order.
+    fn rules_of<'b>(&'b self, word: &Word) -> impl Iterator<Item = usize> + 'b {
+        let mut at = word.first;
+        std::iter::from_fn(move || {
+            let &(rule, next) = self.chained.get(at as usize)?;
+            at = next;
+            Some(rule as usize)
+        })
     }
 
     /// The rules that match anywhere, on the original text (`exact`) or not, as one pattern.
@@ -414,6 +448,23 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         }
         hits.extend(out);
     }
+}
+
+/// The words of a space-separated index column. (A plain loop: `split`'s
+/// set-up costs more than these short words.)
+fn spaced(column: &str) -> impl Iterator<Item = &str> {
+    let mut rest = column;
+    std::iter::from_fn(move || loop {
+        let end = rest.bytes().position(|b| b == b' ').unwrap_or(rest.len());
+        let word = rest.get(..end)?;
+        rest = rest.get(end + 1..).unwrap_or("");
+        if !word.is_empty() {
+            return Some(word);
+        }
+        if rest.is_empty() {
+            return None;
+        }
+    })
 }
 
 /// A word's first two bytes as a bit number.
