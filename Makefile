@@ -9,6 +9,9 @@ PKG := js/pkg
 WIDGET_TARGET := target/widget
 WIDGET_WASM := $(WIDGET_TARGET)/wasm32-unknown-unknown/widget/reviewloop.wasm
 WIDGET_PKG := js/pkg-widget
+CLASSIFY_TARGET := target/classify
+CLASSIFY_WASM := $(CLASSIFY_TARGET)/wasm32-unknown-unknown/release/reviewloop.wasm
+CLASSIFY_PKG := js/pkg-classify
 # The features rustc enables for wasm32 by default; wasm-opt must accept them.
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types
 NODE_BIN := js/node_modules/.bin
@@ -36,17 +39,22 @@ setup-browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
 
-## The release build: js/pkg holds the optimised wasm and its bindings, with
-## every surface (Node, the command line, the Worker, the admin; with
-## wasm-bindgen's reset function, so the Worker can rebuild its instance after
-## a trap: `rebuild()` in js/index.js); js/pkg-widget
-## the storefront widget's own, without replies and reports: a shopper's page
-## pays for every byte. Each has its own target directory, so neither rebuilds
-## the other.
+## The release build, one package a surface (README, "Packages per surface"):
+## js/pkg holds the optimised wasm and its bindings for js/index.js: classifier,
+## replies, feedback and reports (the Worker, the admin, the dashboard, the
+## command line), with wasm-bindgen's reset function, so the Worker can rebuild
+## its instance after a trap (`rebuild()`); js/pkg-classify the classifier
+## alone, for js/classify.js (the demo page, `reviewloop classify`), same
+## profile and reset function; js/pkg-widget the storefront widget's own,
+## without replies and reports: a shopper's page pays for every byte. Each has
+## its own target directory, so none rebuilds another.
 build: setup
-	cargo build --release --target wasm32-unknown-unknown
+	cargo build --release --target wasm32-unknown-unknown --no-default-features --features reply,feedback,report
 	wasm-bindgen --target web --experimental-reset-state-function --out-dir $(PKG) --out-name reviewloop $(WASM)
 	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG)/reviewloop_bg.wasm -o $(PKG)/reviewloop_bg.wasm
+	cargo build --release --target wasm32-unknown-unknown --no-default-features --target-dir $(CLASSIFY_TARGET)
+	wasm-bindgen --target web --experimental-reset-state-function --out-dir $(CLASSIFY_PKG) --out-name reviewloop $(CLASSIFY_WASM)
+	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(CLASSIFY_PKG)/reviewloop_bg.wasm -o $(CLASSIFY_PKG)/reviewloop_bg.wasm
 	cargo build --profile widget --target wasm32-unknown-unknown --no-default-features --features widget,compact-index --target-dir $(WIDGET_TARGET)
 	wasm-bindgen --target web --out-dir $(WIDGET_PKG) --out-name reviewloop $(WIDGET_WASM)
 	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(WIDGET_PKG)/reviewloop_bg.wasm -o $(WIDGET_PKG)/reviewloop_bg.wasm
@@ -87,13 +95,15 @@ WORKER_ASSETS := target/worker-assets
 # demo/ files that run in Node (servers, the demo runner), never served.
 DEMO_NODE_ONLY := server.js headers.js feedback-endpoint.js receiver.js worker-demo.js
 worker-assets:
-	@test -f $(PKG)/reviewloop_bg.wasm || { echo "js/pkg is missing: run make build first" >&2; exit 1; }
-	@rm -rf $(WORKER_ASSETS) && mkdir -p $(WORKER_ASSETS)/js/pkg $(WORKER_ASSETS)/js/pkg-widget $(WORKER_ASSETS)/js/lib
+	@for pkg in $(PKG) $(CLASSIFY_PKG) $(WIDGET_PKG); do \
+	  test -f $$pkg/reviewloop_bg.wasm || { echo "$$pkg is missing: run make build first" >&2; exit 1; }; done
+	@rm -rf $(WORKER_ASSETS) && mkdir -p $(WORKER_ASSETS)/js/pkg $(WORKER_ASSETS)/js/pkg-classify $(WORKER_ASSETS)/js/pkg-widget $(WORKER_ASSETS)/js/lib
 	@cp -r demo/. $(WORKER_ASSETS)/ && cd $(WORKER_ASSETS) && rm -f $(DEMO_NODE_ONLY)
 	@node demo/headers.js $(WORKER_ASSETS)
 	@cp js/*.js $(WORKER_ASSETS)/js/ && rm -f $(WORKER_ASSETS)/js/cli.js $(WORKER_ASSETS)/js/worker.js
 	@cp js/lib/*.js $(WORKER_ASSETS)/js/lib/
 	@cp $(PKG)/reviewloop.js $(PKG)/reviewloop_bg.wasm $(WORKER_ASSETS)/js/pkg/
+	@cp $(CLASSIFY_PKG)/reviewloop.js $(CLASSIFY_PKG)/reviewloop_bg.wasm $(WORKER_ASSETS)/js/pkg-classify/
 	@cp $(WIDGET_PKG)/reviewloop.js $(WIDGET_PKG)/reviewloop_bg.wasm $(WORKER_ASSETS)/js/pkg-widget/
 
 ## The Worker under load (autocannon against local workerd): req/s, p50/p99, CPU per request.
@@ -122,4 +132,4 @@ train:
 
 clean:
 	cargo clean
-	rm -rf $(PKG) js/node_modules
+	rm -rf $(PKG) $(CLASSIFY_PKG) $(WIDGET_PKG) js/node_modules

@@ -52,16 +52,18 @@ const engine = loadEngine();
 
 async function loadEngine() {
   try {
-    const [api, records] = await Promise.all([import('/js/index.js'), import('/js/lib/records.js')]);
+    // The classifier's own package (js/pkg-classify): this page never drafts
+    // or reports, so it does not download the rest of the engine.
+    const [api, records] = await Promise.all([import('/js/classify.js'), import('/js/lib/records.js')]);
     await api.init();
     // The core builds its rules on the first call (about a second): pay that
     // while the merchant is still reading, not after they click Classify.
     api.classify({ text: 'Warming up.' });
     return { classifyBatch: api.classifyBatch, parseRecords: records.parseRecords };
   } catch (error) {
-    const built = await fetch('/js/pkg/reviewloop_bg.wasm', { method: 'HEAD' }).then((r) => r.ok, () => false);
+    const built = await fetch('/js/pkg-classify/reviewloop_bg.wasm', { method: 'HEAD' }).then((r) => r.ok, () => false);
     if (!built) {
-      showNotice('The classifier is not built yet: js/pkg/reviewloop_bg.wasm is missing. Run ', code('make build'),
+      showNotice('The classifier is not built yet: js/pkg-classify/reviewloop_bg.wasm is missing. Run ', code('make build'),
         ' in the project folder, then reload this page.');
     } else {
       showNotice(`The classifier could not start: ${error.message}`);

@@ -1,96 +1,14 @@
 // reviewloop's JavaScript API: a thin layer over the wasm core that works
 // unchanged in Node 20+, browsers and Workers.
 import initWasm, * as core from './pkg/reviewloop.js';
+import { bindEngine } from './lib/engine.js';
 
-let ready = null;
-/** Set once an instance exists (`ready` is set as soon as loading starts). */
-let instantiated = false;
+// Loading, rebuild() and the classifier's calls are js/lib/engine.js's, shared
+// with js/classify.js (the classifier alone, on its own smaller build).
+const engine = bindEngine(core, initWasm, () => new URL('./pkg/reviewloop_bg.wasm', import.meta.url));
+const { loaded } = engine;
 
-/**
- * Loads the wasm core once; later calls return the same promise.
- * @param {WebAssembly.Module | BufferSource | URL | string | Response} [source]
- *   What to load: a compiled module (Workers pass their `CompiledWasm` import),
- *   the bytes, or a URL. Omitted: the `reviewloop_bg.wasm` beside this file.
- * @returns {Promise<void>}
- */
-export function init(source) {
-  ready ??= load(source).then(() => {
-    instantiated = true;
-  }, (error) => {
-    ready = null; // let a caller retry, e.g. after a failed fetch
-    throw new Error(`reviewloop could not load its wasm core: ${error.message}`, { cause: error });
-  });
-  return ready;
-}
-
-async function load(source) {
-  if (source instanceof WebAssembly.Module) {
-    core.initSync({ module: source });
-    return;
-  }
-  if (source === undefined && globalThis.process?.versions?.node) {
-    // Node's fetch cannot read file: URLs, so read the bytes ourselves, and
-    // compile them here: the generated loader's `instanceof Response` check
-    // alone would load Node's fetch (about 20 ms of a cold start).
-    const { readFile } = await import('node:fs/promises');
-    const bytes = await readFile(new URL('./pkg/reviewloop_bg.wasm', import.meta.url));
-    core.initSync({ module: await WebAssembly.compile(bytes) });
-    return;
-  }
-  await initWasm(source === undefined ? undefined : { module_or_path: source });
-}
-
-let rebuildCount = 0;
-
-/**
- * Replaces the wasm instance with a fresh one from the same compiled module:
- * after a trap (a `WebAssembly.RuntimeError`, e.g. a core bug reaching
- * `unreachable`) the old instance's memory may hold half-done state, so a
- * long-lived process (a Worker's isolate) should not serve from it again.
- * Objects made by the old instance (a `createReport()` in progress) cannot be
- * used after it. A no-op before `init()` has finished.
- * @returns {number} how many times the instance has been rebuilt in this process
- */
-export function rebuild() {
-  if (!instantiated) return rebuildCount;
-  core.__wbg_reset_state();
-  rebuildCount += 1;
-  return rebuildCount;
-}
-
-/** How many times `rebuild()` has replaced the wasm instance in this process. */
-export const rebuilds = () => rebuildCount;
-
-function loaded() {
-  if (!instantiated) {
-    throw new Error('reviewloop is not loaded yet: call and await init() before classify().');
-  }
-}
-
-/**
- * Classifies one review.
- * @param {import('./index.d.ts').Review} review
- * @returns {import('./index.d.ts').Classification}
- * @throws {Error} when the review cannot be read (no text, rating out of range…)
- */
-export function classify(review) {
-  loaded();
-  return core.classify(review);
-}
-
-/**
- * Classifies many reviews at once: the same results as `classify` on each,
- * faster. A review that cannot be classified yields `{ id, error }` in its place.
- * @param {import('./index.d.ts').Review[]} reviews
- * @returns {Array<import('./index.d.ts').Classification | import('./index.d.ts').Refused>}
- */
-export function classifyBatch(reviews) {
-  loaded();
-  if (!Array.isArray(reviews)) {
-    throw new Error('classifyBatch expects an array of reviews.');
-  }
-  return core.classifyBatch(reviews);
-}
+export const { init, rebuild, rebuilds, classify, classifyBatch } = engine;
 
 /**
  * Decides on one customer's post-delivery answers: whether they are unhappy

@@ -1,5 +1,6 @@
 // `reviewloop classify [FILE] [--with-review]`
-import { classifyBatch, init } from '../index.js';
+// The classifier's own build (js/pkg-classify): less wasm to compile at start-up.
+import { classifyBatch, init } from '../classify.js';
 import { eachRecord, oneFile } from '../lib/command.js';
 
 export default {

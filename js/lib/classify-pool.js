@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 /**
  * The core compiled once for every thread: a compiled module sent to a
  * worker shares its machine code, so V8 compiles (and optimises the hot
- * functions of) 1.7 MB of wasm once, not once a thread.
+ * functions of) the whole engine's 1.2 MB of wasm once, not once a thread.
  */
 let compiled = null;
 function compiledCore() {

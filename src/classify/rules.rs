@@ -30,8 +30,9 @@ pub struct Flags {
     pub negation_ok: bool,
 }
 
-pub struct Rule<L> {
-    pub label: L,
+pub struct Rule {
+    /// Its label's number in `RuleBook::labels`, or `NO_LABEL`.
+    label: u16,
     pub weight: f32,
     pub flags: Flags,
     /// As the rule file writes it: our pattern engine reads bytes and ASCII
@@ -55,7 +56,10 @@ enum Side {
     Anywhere,
 }
 
-impl<L> Rule<L> {
+/// A rule whose label did not load: it never reports (the data test fails on it).
+const NO_LABEL: u16 = u16::MAX;
+
+impl Rule {
     fn matcher(&self) -> Option<&Matcher> {
         self.matcher.get_or_init(|| self.compile().ok()).as_ref()
     }
@@ -84,7 +88,18 @@ impl<L> Rule<L> {
 /// start with (read off the pattern's literal prefixes), so a review only runs
 /// the few rules whose first word it contains.
 pub struct RuleBook<L> {
-    rules: Vec<Rule<L>>,
+    /// The labels the rules raise, each once; rules name theirs by number.
+    labels: Vec<L>,
+    rules: Rules,
+    /// Lines that failed to load, for the data test; empty in a good build.
+    pub problems: Vec<String>,
+}
+
+/// The rules and their index, whatever their labels are: one copy of this
+/// code (and one to compile when a page starts) serves both rule files, not
+/// one per label type.
+struct Rules {
+    rules: Vec<Rule>,
     /// Whole first word -> the rules it anchors, and its number among the
     /// words some rule also needs: one lookup a word of the text.
     by_word: FastMap<&'static str, Word>,
@@ -113,8 +128,6 @@ pub struct RuleBook<L> {
     also: Vec<u32>,
     also_at: Vec<u32>,
     also_count: u32,
-    /// Lines that failed to load, for the data test; empty in a good build.
-    pub problems: Vec<String>,
 }
 
 /// A word of the index.
@@ -148,7 +161,71 @@ pub struct Hit<L> {
 impl<L: Copy + PartialEq> RuleBook<L> {
     /// Loads a rule file as `build.rs` writes it (index columns, then the rule).
     pub fn load(file: &'static str, parse_label: impl Fn(&str) -> Option<L>) -> Self {
-        let mut book = RuleBook {
+        let (mut rules, names, mut problems) = Rules::load(file);
+        let mut labels: Vec<L> = Vec::new();
+        for (rule, name) in rules.rules.iter_mut().zip(names) {
+            let Some(label) = parse_label(name) else {
+                problems.push(format!("unknown label {name}: {}", rule.pattern));
+                continue;
+            };
+            let number = labels.iter().position(|l| *l == label).unwrap_or_else(|| {
+                labels.push(label);
+                labels.len() - 1
+            });
+            rule.label = u16::try_from(number).unwrap_or(NO_LABEL);
+        }
+        RuleBook { labels, rules, problems }
+    }
+
+    /// Compiles every rule: the data test's check that each pattern is valid.
+    pub fn check(&self) -> Vec<String> {
+        let mut problems = self.problems.clone();
+        for r in &self.rules.rules {
+            if let Err(e) = r.compile() {
+                problems.push(format!("bad pattern ({e}): {}", r.pattern));
+            }
+        }
+        problems
+    }
+
+    /// The labels the rules raise, one per rule.
+    pub fn labels(&self) -> impl Iterator<Item = L> + '_ {
+        self.rules.rules.iter().filter_map(|r| self.labels.get(usize::from(r.label)).copied())
+    }
+
+    /// How many rules have no anchor words and run on every text.
+    pub fn unindexed(&self) -> usize {
+        self.rules.always.len()
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.rules.is_empty()
+    }
+
+    /// Every rule that matches `text`, minus those cancelled by a negator or,
+    /// for weak rules, by a positive clause.
+    pub fn hits(&self, text: &str, lower: &str, tokens: &[Token], reading: &LexiconReading) -> Vec<Hit<L>> {
+        let hits = self.rules.hits(text, lower, tokens, reading);
+        hits.into_iter()
+            .filter_map(|h| {
+                let label = *self.labels.get(usize::from(h.label))?;
+                Some(Hit { label, weight: h.weight, flags: h.flags, start: h.start, end: h.end })
+            })
+            .collect()
+    }
+}
+
+impl Rules {
+    /// The rules of a rule file, their label names (one per rule), and the
+    /// lines that failed to load.
+    fn load(file: &'static str) -> (Rules, Vec<&'static str>, Vec<String>) {
+        let mut names = Vec::new();
+        let mut problems = Vec::new();
+        let mut book = Rules {
             rules: Vec::new(),
             // One distinct index word per 40 to 60 bytes of the file: sized once, not regrown.
             by_word: FastMap::with_capacity_and_hasher(file.len() / 36, Default::default()),
@@ -162,7 +239,6 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             also: Vec::new(),
             also_at: vec![0],
             also_count: 0,
-            problems: Vec::new(),
         };
         for line in data_lines(file) {
             let mut cols = line.splitn(8, '\t');
@@ -170,15 +246,11 @@ impl<L: Copy + PartialEq> RuleBook<L> {
             let (Some(side), Some(words), Some(prefixes), Some(also), Some(label), Some(weight), Some(flags), Some(pattern)) =
                 (col(), col(), col(), col(), col(), col(), col(), col())
             else {
-                book.problems.push(format!("not four columns: {line}"));
-                continue;
-            };
-            let Some(label) = parse_label(label) else {
-                book.problems.push(format!("unknown label: {line}"));
+                problems.push(format!("not four columns: {line}"));
                 continue;
             };
             let Some(weight) = decimal(weight) else {
-                book.problems.push(format!("bad weight: {line}"));
+                problems.push(format!("bad weight: {line}"));
                 continue;
             };
             let mut f = Flags::default();
@@ -188,7 +260,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                     "exact" => f.exact = true,
                     "not_received" => f.not_received = true,
                     "negation_ok" => f.negation_ok = true,
-                    other => book.problems.push(format!("unknown flag {other}: {line}")),
+                    other => problems.push(format!("unknown flag {other}: {line}")),
                 }
             }
             let index = book.rules.len();
@@ -241,9 +313,10 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 }
             }
             book.also_at.push(book.also.len() as u32);
-            book.rules.push(Rule { label, weight, flags: f, pattern, side, matcher: OnceLock::new() });
+            names.push(label);
+            book.rules.push(Rule { label: NO_LABEL, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         }
-        book
+        (book, names, problems)
     }
 
     /// Where rules may match: (rule, index of its anchor token), in text order.
@@ -329,38 +402,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         Matcher::new(&patterns.join("|"), Direction::Forward).ok()
     }
 
-    /// Compiles every rule: the data test's check that each pattern is valid.
-    pub fn check(&self) -> Vec<String> {
-        let mut problems = self.problems.clone();
-        for r in &self.rules {
-            if let Err(e) = r.compile() {
-                problems.push(format!("bad pattern ({e}): {}", r.pattern));
-            }
-        }
-        problems
-    }
-
-    /// The labels the rules raise, one per rule.
-    pub fn labels(&self) -> impl Iterator<Item = L> + '_ {
-        self.rules.iter().map(|r| r.label)
-    }
-
-    /// How many rules have no anchor words and run on every text.
-    pub fn unindexed(&self) -> usize {
-        self.always.len()
-    }
-
-    pub fn len(&self) -> usize {
-        self.rules.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
-    }
-
-    /// Every rule that matches `text`, minus those cancelled by a negator or,
-    /// for weak rules, by a positive clause.
-    pub fn hits(&self, text: &str, lower: &str, tokens: &[Token], reading: &LexiconReading) -> Vec<Hit<L>> {
+    /// As `RuleBook::hits`, with labels by number.
+    fn hits(&self, text: &str, lower: &str, tokens: &[Token], reading: &LexiconReading) -> Vec<Hit<u16>> {
         let mut hits = Vec::new();
         // Long texts are read in sentence-bounded chunks, so each rule runs only
         // over the chunks holding its words: linear time however long the text.
@@ -386,10 +429,13 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         chunk_tokens: &[Token],
         tokens: &[Token],
         reading: &LexiconReading,
-        hits: &mut Vec<Hit<L>>,
+        hits: &mut Vec<Hit<u16>>,
     ) {
         let first = hits.len();
-        let mut keep = |rule: &Rule<L>, start: usize, end: usize| {
+        let mut keep = |rule: &Rule, start: usize, end: usize| {
+            if rule.label == NO_LABEL {
+                return;
+            }
             // Byte-level patterns may stop inside a character: widen to whole ones.
             let (start, end) = (char_floor(text, start), char_ceil(text, end));
             if !rule.flags.negation_ok && negated_before(tokens, start) {
@@ -436,8 +482,8 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         if let Some(found) = hits.get_mut(first..) {
             found.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         }
-        let mut kept: Vec<Hit<L>> = hits.drain(first..).collect();
-        let mut out: Vec<Hit<L>> = Vec::with_capacity(kept.len());
+        let mut kept: Vec<Hit<u16>> = hits.drain(first..).collect();
+        let mut out: Vec<Hit<u16>> = Vec::with_capacity(kept.len());
         for h in kept.drain(..) {
             let inside = out.iter().rev().take_while(|o| o.end > h.start).any(|o| {
                 o.label == h.label && o.weight == h.weight && o.flags == h.flags && o.start <= h.start && h.end <= o.end
@@ -565,7 +611,7 @@ mod tests {
 
     #[test]
     fn one_scan_passes_a_review_with_nothing_the_anywhere_rules_want() {
-        let risks = RuleBook::load(include_str!(concat!(env!("OUT_DIR"), "/risks.rules")), Risk::from_id);
+        let risks = RuleBook::load(include_str!(concat!(env!("OUT_DIR"), "/risks.rules")), Risk::from_id).rules;
         let plain = "the dress runs small, the colour is lovely and it washed well";
         let real = texts(600);
         for exact in [false, true] {

@@ -1,6 +1,7 @@
 // The figures behind the README: throughput against the npm `sentiment` package,
-// start-up time, wasm size, cost of very long reviews, and memory over a million
-// classifications. Everything runs in this one Node process (start-up apart, which
+// start-up time, wasm size (each package: the classifier's own, js/pkg-classify,
+// is the one a page that only classifies downloads), cost of very long reviews,
+// and memory over a million classifications. Everything runs in this one Node process (start-up apart, which
 // needs fresh ones), so each ratio compares numbers from the same run.
 //
 //   node tests/bench/bench.js            full run (what `make bench` does)
@@ -24,6 +25,17 @@ const JS_DIR = new URL('../../js/', import.meta.url);
 const INDEX = new URL('index.js', JS_DIR);
 const GLUE = new URL('pkg/reviewloop.js', JS_DIR);
 const WASM = new URL('pkg/reviewloop_bg.wasm', JS_DIR);
+/** What `make build` makes, one package a surface (README, "Packages per surface"). */
+const PACKAGES = [
+  { dir: 'pkg-classify', what: 'classifier', target: 300 * 1024 },
+  { dir: 'pkg', what: 'whole engine' },
+  { dir: 'pkg-widget', what: 'widget' },
+];
+/** The entries whose start-up is timed: the classifier's own first, which has the target. */
+const ENTRIES = [
+  { file: 'classify.js', target: 30 },
+  { file: 'index.js' },
+];
 const DATA = new URL('../../../shared/data/womens_clothing/reviews_dev.csv', import.meta.url);
 
 const args = process.argv.slice(2);
@@ -39,8 +51,10 @@ const KB = 1024;
 
 // ---- Preconditions: say what is missing and how to get it, before an import fails obscurely.
 
-if (!existsSync(WASM) || !existsSync(GLUE)) {
-  fail('js/pkg is not built (no reviewloop.js or reviewloop_bg.wasm): run `make build` first.');
+for (const { dir } of PACKAGES) {
+  if (!['reviewloop.js', 'reviewloop_bg.wasm'].every((file) => existsSync(new URL(`${dir}/${file}`, JS_DIR)))) {
+    fail(`js/${dir} is not built (no reviewloop.js or reviewloop_bg.wasm): run \`make build\` first.`);
+  }
 }
 if (!existsSync(DATA)) {
   fail(`the review data is missing: ${fileURLToPath(DATA)}\n` +
@@ -75,42 +89,48 @@ console.log(`data: ${fmt(reviews.length)} reviews with text (of ${fmt(rowCount)}
 // ---- Size: what a browser downloads.
 
 {
-  const wasm = readFileSync(WASM);
-  const js = readFileSync(GLUE);
-  const wasmGzip = gzipSync(wasm, { level: 9 }).length;
-  table('size (release build, gzip level 9)', ['raw', 'gzipped', 'target'], [
-    ['wasm (js/pkg/reviewloop_bg.wasm)', kb(wasm.length), kb(wasmGzip), '≤ 300 KB', verdict(wasmGzip <= 300 * KB)],
-    ['JS glue (js/pkg/reviewloop.js)', kb(js.length), kb(gzipSync(js, { level: 9 }).length)],
-  ]);
+  const rows = PACKAGES.flatMap(({ dir, what, target }) => {
+    const wasm = readFileSync(new URL(`${dir}/reviewloop_bg.wasm`, JS_DIR));
+    const js = readFileSync(new URL(`${dir}/reviewloop.js`, JS_DIR));
+    const wasmGzip = gzipSync(wasm, { level: 9 }).length;
+    return [
+      [`${what} wasm (js/${dir})`, kb(wasm.length), kb(wasmGzip), ...(target ? [`≤ ${fmt(target / KB)} KB`, verdict(wasmGzip <= target)] : [])],
+      [`${what} JS glue (js/${dir})`, kb(js.length), kb(gzipSync(js, { level: 9 }).length)],
+    ];
+  });
+  table('size (release builds, gzip level 9)', ['raw', 'gzipped', 'target'], rows);
 }
 
 // ---- Start-up: fresh processes, so nothing is compiled or cached in memory yet.
 
 {
   // Import first: the figure is init() (read, compile and instantiate the wasm) plus one classification.
-  const child = `
-    import { init, classify } from ${JSON.stringify(INDEX.href)};
+  const child = (entry) => `
+    import { init, classify } from ${JSON.stringify(new URL(entry.file, JS_DIR).href)};
     const start = performance.now();
     await init();
     classify({ text: process.argv[1] });
     process.stdout.write(String(performance.now() - start));`;
-  const times = [];
+  const times = ENTRIES.map(() => []);
   for (let i = 0; i < PLAN.startups; i++) {
-    progress(`start-up: process ${i + 1} of ${PLAN.startups}`);
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', child, reviews[i].text], { encoding: 'utf8' });
-    const ms = Number.parseFloat(result.stdout);
-    if (result.status !== 0 || !Number.isFinite(ms)) {
-      fail(`a start-up child process failed (exit ${result.status}):\n${result.error?.message ?? (result.stderr || result.stdout)}`);
-    }
-    times.push(ms);
+    // Entries take turns, so a slow patch of the machine hits both.
+    ENTRIES.forEach((entry, e) => {
+      progress(`start-up: js/${entry.file}, process ${i + 1} of ${PLAN.startups}`);
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', child(entry), reviews[i].text], { encoding: 'utf8' });
+      const ms = Number.parseFloat(result.stdout);
+      if (result.status !== 0 || !Number.isFinite(ms)) {
+        fail(`a start-up child process failed (exit ${result.status}):\n${result.error?.message ?? (result.stderr || result.stdout)}`);
+      }
+      times[e].push(ms);
+    });
   }
-  times.sort((a, b) => a - b);
-  const median = times[times.length >> 1];
-  const max = times[times.length - 1];
-  table(`start-up: init() to first classify result (${PLAN.startups} fresh processes)`, ['ms', 'target'], [
-    ['median', fmt(median, 1), '≤ 30 ms', verdict(median <= 30)],
-    ['max', fmt(max, 1)],
-  ]);
+  table(`start-up: init() to first classify result (${PLAN.startups} fresh processes each)`, ['median ms', 'max ms', 'target'],
+    ENTRIES.map((entry, e) => {
+      const sorted = times[e].sort((a, b) => a - b);
+      const median = sorted[sorted.length >> 1];
+      return [`js/${entry.file}`, fmt(median, 1), fmt(sorted[sorted.length - 1], 1),
+        ...(entry.target ? [`median ≤ ${entry.target} ms`, verdict(median <= entry.target)] : [])];
+    }));
 }
 
 // ---- Load in this process.

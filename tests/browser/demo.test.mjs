@@ -62,17 +62,22 @@ describe('demo server', () => {
       '/app.js': /^text\/javascript/,
       '/style.css': /^text\/css/,
       '/js/index.js': /^text\/javascript/,
+      '/js/classify.js': /^text\/javascript/,
+      '/js/lib/engine.js': /^text\/javascript/,
       '/js/lib/records.js': /^text\/javascript/,
       '/js/pkg/reviewloop.js': /^text\/javascript/,
       '/js/pkg/reviewloop_bg.wasm': /^application\/wasm$/,
+      '/js/pkg-classify/reviewloop.js': /^text\/javascript/,
+      '/js/pkg-classify/reviewloop_bg.wasm': /^application\/wasm$/,
     };
     for (const [path, type] of Object.entries(types)) {
       const response = await get(path);
       assert.equal(response.status, 200, path);
       assert.match(response.headers['content-type'], type, path);
     }
-    const wasm = await get('/js/pkg/reviewloop_bg.wasm');
-    assert.equal(wasm.body.slice(0, 4), '\0asm');
+    for (const path of ['/js/pkg/reviewloop_bg.wasm', '/js/pkg-classify/reviewloop_bg.wasm']) {
+      assert.equal((await get(path)).body.slice(0, 4), '\0asm', path);
+    }
   });
 
   test('answers 404 for missing files and directories, 405 for other methods', async () => {
@@ -140,6 +145,22 @@ describe('demo page', () => {
       });
       await page.waitForFunction(() => window.cspViolations.length > 0);
       assert.equal(await page.evaluate(() => window.inlineRan), undefined);
+    } finally {
+      await demo.close();
+    }
+  });
+
+  test('downloads the classifier\'s own package, never the whole engine', async () => {
+    const wasm = [];
+    const demo = await openDemo({
+      route: (page) => page.on('request', (r) => { if (/\.wasm$/.test(new URL(r.url()).pathname)) wasm.push(new URL(r.url()).pathname); }),
+    });
+    try {
+      const { page, problems } = demo;
+      await classifyText(page, 'The charger caught fire on my desk.');
+      assert.deepEqual(wasm, ['/js/pkg-classify/reviewloop_bg.wasm']);
+      assert.deepEqual((await readResults(page))[0].risks, ['safety']);
+      assert.deepEqual(problems, []);
     } finally {
       await demo.close();
     }
@@ -230,7 +251,7 @@ describe('demo page', () => {
       await classifyText(page, reviews.map((r) => JSON.stringify(r)).join('\n'));
       // What the core says, asked in the page through the same module.
       const expected = await page.evaluate(async (input) => {
-        const api = await import('/js/index.js');
+        const api = await import('/js/classify.js');
         await api.init();
         return api.classifyBatch(input).map((result, i) => {
           const spans = [...result.categories, ...result.risks].flatMap((entry) => entry.evidence);
@@ -426,7 +447,7 @@ describe('demo page', () => {
       export function classifyBatch(reviews) { return reviews.map(() => result); }
     `;
     const demo = await openDemo({
-      route: (page) => page.route('**/js/index.js', (r) => r.fulfill({ contentType: 'text/javascript', body: stub })),
+      route: (page) => page.route('**/js/classify.js', (r) => r.fulfill({ contentType: 'text/javascript', body: stub })),
     });
     try {
       const { page } = demo;
@@ -488,12 +509,12 @@ describe('demo page', () => {
 
   test('says so when the wasm is not built', async () => {
     const demo = await openDemo({
-      route: (page) => page.route('**/js/pkg/**', (r) => r.fulfill({ status: 404, body: 'Not found.\n' })),
+      route: (page) => page.route('**/js/pkg-classify/**', (r) => r.fulfill({ status: 404, body: 'Not found.\n' })),
     });
     try {
       const { page } = demo;
       await page.waitForSelector('#notice:not([hidden])');
-      assert.match(await page.textContent('#notice'), /not built.*make build/);
+      assert.match(await page.textContent('#notice'), /not built.*js\/pkg-classify\/reviewloop_bg\.wasm.*make build/);
       assert.equal(await page.locator('#classify-button').isDisabled(), true);
     } finally {
       await demo.close();

@@ -10,7 +10,8 @@ const require = createRequire(new URL('../../js/package.json', import.meta.url))
 const { chromium } = require('playwright-core');
 
 const SERVER = fileURLToPath(new URL('../../demo/server.js', import.meta.url));
-const WASM = fileURLToPath(new URL('../../js/pkg/reviewloop_bg.wasm', import.meta.url));
+// The demo pages load js/pkg (the admin, the dashboard) and js/pkg-classify (the first page).
+const BUILDS = ['pkg', 'pkg-classify'].map((dir) => fileURLToPath(new URL(`../../js/${dir}/reviewloop_bg.wasm`, import.meta.url)));
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run',
@@ -64,7 +65,8 @@ export function useDemo() {
   let server;
   const demo = { origin: undefined, browser: undefined };
   before(async () => {
-    if (!existsSync(WASM)) throw new Error('js/pkg/reviewloop_bg.wasm is missing: run `make build` first.');
+    const missing = BUILDS.find((wasm) => !existsSync(wasm));
+    if (missing) throw new Error(`${missing} is missing: run \`make build\` first.`);
     ({ child: server, origin: demo.origin } = await startServer());
     demo.browser = await launchChromium();
   });

@@ -157,6 +157,8 @@ describe('make demo: the product through the Worker', () => {
         await page.waitForLoadState('networkidle');
         assert.deepEqual(await page.evaluate(() => window.cspViolations), [], path);
         assert.deepEqual(problems, [], path);
+        // The pages say in #notice when their engine could not load (a build missing from the assets).
+        assert.equal(await page.evaluate(() => document.getElementById('notice')?.hidden ?? true), true, path);
       } finally {
         await close();
       }

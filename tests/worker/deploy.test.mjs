@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -81,12 +81,17 @@ describe('wrangler dev', { timeout: 180_000 }, () => {
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<title>reviewloop/);
     assert.equal(page.headers.get('Content-Security-Policy'), CONTENT_SECURITY_POLICY, 'the demo server\'s policy, from demo/headers.js');
-    const index = await fetch(`${origin}/js/index.js`);
-    assert.equal(index.status, 200);
-    assert.match(await index.text(), /export function classify/);
-    const wasm = await fetch(`${origin}/js/pkg/reviewloop_bg.wasm`);
-    assert.equal(wasm.headers.get('Content-Type'), 'application/wasm');
-    assert.ok(WebAssembly.validate(new Uint8Array(await wasm.arrayBuffer())));
+    // The whole engine (the admin, the dashboard) and the classifier alone (the first page).
+    for (const file of ['js/index.js', 'js/classify.js', 'js/lib/engine.js']) {
+      const served = await fetch(`${origin}/${file}`);
+      assert.equal(served.status, 200, file);
+      assert.equal(await served.text(), await readFile(join(ROOT, file), 'utf8'), file);
+    }
+    for (const dir of ['pkg', 'pkg-classify']) {
+      const wasm = await fetch(`${origin}/js/${dir}/reviewloop_bg.wasm`);
+      assert.equal(wasm.headers.get('Content-Type'), 'application/wasm', dir);
+      assert.ok(WebAssembly.validate(new Uint8Array(await wasm.arrayBuffer())), dir);
+    }
   });
 
   test('the API answers from the Worker', async () => {
