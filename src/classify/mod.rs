@@ -179,7 +179,7 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
             SentimentLabel::Positive | SentimentLabel::Neutral => SentimentLabel::Negative,
             other => other,
         };
-        sentiment.score = sentiment.score.min(0.0);
+        sentiment.score = positive_zero(sentiment.score.min(0.0));
     }
     let rating_mismatch = review.rating.is_some_and(|r| {
         (r >= 4.0 && sentiment.label == SentimentLabel::Negative && sentiment.score <= -0.4)
@@ -293,7 +293,13 @@ pub fn decide_sentiment(i: &SentimentInputs) -> Sentiment {
         other => other,
     };
     let score = if sarcastic { -score.abs() } else { score };
-    Sentiment { label, score }
+    Sentiment { label, score: positive_zero(score) }
+}
+
+/// A score that rounds to zero from below is -0.0, which JSON cannot carry: a
+/// Worker's answer (through JSON) and the Node API's would differ.
+fn positive_zero(score: f64) -> f64 {
+    if score == 0.0 { 0.0 } else { score }
 }
 
 /// A clause warm enough to be real praise, anywhere in the review.
@@ -435,6 +441,15 @@ mod tests {
         assert_eq!(decide_sentiment(&inputs([0.25, 0.25, 0.50], false)).label, SentimentLabel::Positive);
         // The score is the model's lean all the same.
         assert!(decide_sentiment(&inputs([0.40, 0.25, 0.35], false)).score < 0.0);
+    }
+
+    #[test]
+    fn a_score_that_rounds_to_zero_is_plain_zero() {
+        // 0.75 × (0.333 - 0.334) rounds to -0.0 before it is made plain.
+        for sarcastic in [false, true] {
+            let score = decide_sentiment(&SentimentInputs { sarcastic, ..inputs([0.334, 0.333, 0.333], false) }).score;
+            assert!(score == 0.0 && score.is_sign_positive(), "{score:?}");
+        }
     }
 
     #[test]
