@@ -47,11 +47,30 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         words: FastMap::with_capacity_and_hasher(valences.len() / 12, Default::default()),
     };
     for line in data_lines(valences) {
-        if let Some((word, Some(v))) = split_tab(line).map(|(word, v)| (word, decimal(v))) {
-            lex.words.entry(word).or_default().valence = Some(v);
-        }
+        lex.add_valence(line);
     }
     for line in data_lines(include_str!("data/modifiers.tsv")) {
+        lex.add_modifier(line);
+    }
+    let phrases: Vec<String> = lex.sarcasm.iter().chain(&lex.sarcasm_if_complaint).map(|p| escaped(p)).collect();
+    lex.sarcasm_any = Matcher::new(&phrases.join("|"), Direction::Forward).ok();
+    lex
+});
+
+// Loading runs once: its steps are functions of their own (`inline(never)`),
+// each too small for V8 to spend its optimising compiler on when a page
+// starts (it optimises a function once it has run a few megabytes of it).
+impl Lexicon {
+    #[inline(never)]
+    fn add_valence(&mut self, line: &'static str) {
+        if let Some((word, Some(v))) = split_tab(line).map(|(word, v)| (word, decimal(v))) {
+            self.words.entry(word).or_default().valence = Some(v);
+        }
+    }
+
+    #[inline(never)]
+    fn add_modifier(&mut self, line: &'static str) {
+        let lex = self;
         let cols: Vec<&str> = line.split('\t').collect();
         match cols.as_slice() {
             ["negator", w] => lex.words.entry(w).or_default().negator = true,
@@ -66,10 +85,7 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             _ => {}
         }
     }
-    let phrases: Vec<String> = lex.sarcasm.iter().chain(&lex.sarcasm_if_complaint).map(|p| escaped(p)).collect();
-    lex.sarcasm_any = Matcher::new(&phrases.join("|"), Direction::Forward).ok();
-    lex
-});
+}
 
 /// A phrase as a pattern matching just it: punctuation escaped.
 fn escaped(phrase: &str) -> String {

@@ -30,6 +30,24 @@ pub struct Flags {
     pub negation_ok: bool,
 }
 
+impl Flags {
+    /// A rule file's flags column, or the flag it does not know.
+    #[inline(never)]
+    fn read(column: &str) -> Result<Flags, &str> {
+        let mut f = Flags::default();
+        for flag in column.split(',').filter(|s| *s != "-") {
+            match flag {
+                "weak" => f.weak = true,
+                "exact" => f.exact = true,
+                "not_received" => f.not_received = true,
+                "negation_ok" => f.negation_ok = true,
+                other => return Err(other),
+            }
+        }
+        Ok(f)
+    }
+}
+
 pub struct Rule {
     /// Its label's number in `RuleBook::labels`, or `NO_LABEL`.
     label: u16,
@@ -241,82 +259,104 @@ impl Rules {
             also_count: 0,
         };
         for line in data_lines(file) {
-            let mut cols = line.splitn(8, '\t');
-            let mut col = || cols.next();
-            let (Some(side), Some(words), Some(prefixes), Some(also), Some(label), Some(weight), Some(flags), Some(pattern)) =
-                (col(), col(), col(), col(), col(), col(), col(), col())
-            else {
-                problems.push(format!("not four columns: {line}"));
-                continue;
-            };
-            let Some(weight) = decimal(weight) else {
-                problems.push(format!("bad weight: {line}"));
-                continue;
-            };
-            let mut f = Flags::default();
-            for flag in flags.split(',').filter(|s| *s != "-") {
-                match flag {
-                    "weak" => f.weak = true,
-                    "exact" => f.exact = true,
-                    "not_received" => f.not_received = true,
-                    "negation_ok" => f.negation_ok = true,
-                    other => problems.push(format!("unknown flag {other}: {line}")),
-                }
+            if let Err(problem) = book.add(line, &mut names) {
+                problems.push(problem);
             }
-            let index = book.rules.len();
-            let side = match side {
-                "start" => Side::Start,
-                "end" => Side::End,
-                _ => Side::Anywhere,
-            };
-            if side == Side::Anywhere {
-                book.always.push(index);
-            } else if words.is_empty() && prefixes.is_empty() {
-                book.at_every_word.push(index);
-            } else {
-                // build.rs separates the words with single spaces: no Unicode whitespace to look for.
-                for w in spaced(also) {
-                    let word = book.by_word.entry(w).or_default();
-                    let id = *word.also.get_or_insert(book.also_count);
-                    if id == book.also_count {
-                        book.also_count += 1;
-                    }
-                    book.also.push(id);
-                }
-                for w in spaced(words) {
-                    let link = book.chained.len() as u32;
-                    book.chained.push((index as u32, NO_RULE));
-                    let word = book.by_word.entry(w).or_default();
-                    match book.chained.get_mut(word.last as usize) {
-                        Some(before) => before.1 = link,
-                        None => word.first = link,
-                    }
-                    word.last = link;
-                }
-                for p in spaced(prefixes) {
-                    let key = match p.as_bytes() {
-                        [a, b, ..] => {
-                            set_bit(&mut book.prefix_heads, head(*a, *b));
-                            head(*a, *b)
-                        }
-                        [a] => {
-                            set_bit(&mut book.short_prefixes, usize::from(*a));
-                            head(*a, 0)
-                        }
-                        [] => continue,
-                    };
-                    let starts = book.by_start.entry(key).or_default();
-                    match starts.iter_mut().find(|(start, _)| *start == p) {
-                        Some((_, rules)) => rules.push(index),
-                        None => starts.push((p, vec![index])),
-                    }
-                }
-            }
-            book.also_at.push(book.also.len() as u32);
-            names.push(label);
-            book.rules.push(Rule { label: NO_LABEL, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         }
         (book, names, problems)
+    }
+
+    // Loading runs once: a line's steps are functions of their own
+    // (`inline(never)`), each too small for V8 to spend its optimising
+    // compiler on when a page starts (it optimises a function once it has
+    // run a few megabytes of it).
+
+    /// Adds one line's rule (and its label's name to `names`), or says what is wrong with it.
+    #[inline(never)]
+    fn add(&mut self, line: &'static str, names: &mut Vec<&'static str>) -> Result<(), String> {
+        let book = self;
+        let mut cols = line.splitn(8, '\t');
+        let mut col = || cols.next();
+        let (Some(side), Some(words), Some(prefixes), Some(also), Some(label), Some(weight), Some(flags), Some(pattern)) =
+            (col(), col(), col(), col(), col(), col(), col(), col())
+        else {
+            return Err(format!("not four columns: {line}"));
+        };
+        let Some(weight) = decimal(weight) else {
+            return Err(format!("bad weight: {line}"));
+        };
+        let f = Flags::read(flags).map_err(|other| format!("unknown flag {other}: {line}"))?;
+        let index = book.rules.len();
+        let side = match side {
+            "start" => Side::Start,
+            "end" => Side::End,
+            _ => Side::Anywhere,
+        };
+        if side == Side::Anywhere {
+            book.always.push(index);
+        } else if words.is_empty() && prefixes.is_empty() {
+            book.at_every_word.push(index);
+        } else {
+            // build.rs separates the words with single spaces: no Unicode whitespace to look for.
+            for w in spaced(also) {
+                book.also_needs(w);
+            }
+            for w in spaced(words) {
+                book.anchors(w, index);
+            }
+            for p in spaced(prefixes) {
+                book.word_start(p, index);
+            }
+        }
+        book.also_at.push(book.also.len() as u32);
+        names.push(label);
+        book.rules.push(Rule { label: NO_LABEL, weight, flags: f, pattern, side, matcher: OnceLock::new() });
+        Ok(())
+    }
+
+    /// The rule being added also needs `word` (or another of its list).
+    #[inline(never)]
+    fn also_needs(&mut self, word: &'static str) {
+        let entry = self.by_word.entry(word).or_default();
+        let id = *entry.also.get_or_insert(self.also_count);
+        if id == self.also_count {
+            self.also_count += 1;
+        }
+        self.also.push(id);
+    }
+
+    /// Words starting with `start` anchor rule `index`.
+    #[inline(never)]
+    fn word_start(&mut self, start: &'static str, index: usize) {
+        let key = match start.as_bytes() {
+            [a, b, ..] => {
+                set_bit(&mut self.prefix_heads, head(*a, *b));
+                head(*a, *b)
+            }
+            [a] => {
+                set_bit(&mut self.short_prefixes, usize::from(*a));
+                head(*a, 0)
+            }
+            [] => return,
+        };
+        let starts = self.by_start.entry(key).or_default();
+        match starts.iter_mut().find(|(known, _)| *known == start) {
+            Some((_, rules)) => rules.push(index),
+            None => starts.push((start, vec![index])),
+        }
+    }
+
+    /// `word` anchors rule `index`.
+    #[inline(never)]
+    fn anchors(&mut self, word: &'static str, index: usize) {
+        let link = self.chained.len() as u32;
+        self.chained.push((index as u32, NO_RULE));
+        let entry = self.by_word.entry(word).or_default();
+        match self.chained.get_mut(entry.last as usize) {
+            Some(before) => before.1 = link,
+            None => entry.first = link,
+        }
+        entry.last = link;
     }
 
     /// Where rules may match: (rule, index of its anchor token), in text order.

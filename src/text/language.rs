@@ -38,19 +38,31 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     for line in include_str!("languages.txt").lines().filter(|l| !l.starts_with('#')) {
         let Some((code, list)) = line.split_once('\t') else { continue };
         if code == "en" {
-            lex.english.extend(list.split_whitespace());
+            list.split_whitespace().for_each(|w| lex.english_word(w));
             continue;
         }
         lex.order.push(code);
-        for w in list.split_whitespace() {
-            let langs = lex.foreign.entry(w).or_default();
-            if !langs.contains(&code) {
-                langs.push(code);
-            }
-        }
+        list.split_whitespace().for_each(|w| lex.foreign_word(w, code));
     }
     lex
 });
+
+// Loading runs once: its steps are functions of their own (`inline(never)`),
+// too small for V8 to spend its optimising compiler on when a page starts.
+impl Lexicon {
+    #[inline(never)]
+    fn english_word(&mut self, word: &'static str) {
+        self.english.insert(word);
+    }
+
+    #[inline(never)]
+    fn foreign_word(&mut self, word: &'static str, code: Language) {
+        let langs = self.foreign.entry(word).or_default();
+        if !langs.contains(&code) {
+            langs.push(code);
+        }
+    }
+}
 
 /// Detects the language of `text` from its script, then, for Latin script,
 /// from its words. Short texts with no telling word count as English.

@@ -63,6 +63,7 @@ pub struct Routes {
 }
 
 impl Routes {
+    #[inline(never)]
     fn new(branches: &[Branch]) -> Routes {
         // Slots each branch is open to: its first bytes, or all (then also the end).
         let slots = |b: &Branch| -> Vec<usize> {
@@ -145,6 +146,7 @@ impl Program {
 
 /// Byte classes: bytes alike for every byte test of the program and for `\b`.
 /// Each test splits the classes so far in two, by whether it accepts a byte.
+#[inline(never)]
 fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
     let mut classes = [0u8; 256];
     let mut split = |accepts: &dyn Fn(u8) -> bool| {
@@ -186,6 +188,7 @@ fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
 /// `node` compiled to read in `direction`; `size` (the pattern's length, about
 /// one instruction a byte) sizes the program once instead of regrowing it.
 /// `Program::required` is left for `required_bytes`: only scans use it.
+#[inline(never)]
 pub fn compile(tree: &Tree, direction: Direction, size: usize) -> Result<Program, &'static str> {
     let mut c = Compiler { tree, insts: Vec::with_capacity(size.min(MAX_INSTS) + 1), sets: Vec::new(), forks: Vec::new(), direction };
     c.node(tree.root)?;
@@ -340,6 +343,7 @@ impl Compiler<'_> {
 
 /// The bytes the first consuming step from `pc` can accept, looking through
 /// jumps, splits and assertions; `None` if a match is reachable without consuming.
+#[inline(never)]
 fn first_bytes(program: &Program, pc: u32, seen: &mut Visits) -> Option<ByteSet> {
     let mut set = ByteSet::EMPTY;
     seen.start(program.insts.len());

@@ -169,6 +169,11 @@ const MAX_REPEAT: u32 = 1000;
 /// Groups nested deeper than this are refused (the reader recurses).
 const MAX_DEPTH: usize = 100;
 
+// Patterns are read once, most of them while the first reviews are
+// classified: the reader's steps stay functions of their own
+// (`inline(never)`), each too small for V8 to spend its optimising compiler
+// on when a page starts. (The same goes for `program::compile`.)
+#[inline(never)]
 pub fn parse(pattern: &str) -> Result<Tree, SyntaxError> {
     // About a node a word and a byte a byte: sized once.
     let tree = Tree {
@@ -293,6 +298,7 @@ impl Parser<'_> {
         Ok(self.gather(mark, Node::Concat))
     }
 
+    #[inline(never)]
     fn atom(&mut self) -> Result<Node, SyntaxError> {
         let Some(c) = self.next() else { return Err(self.error("pattern ends early")) };
         Ok(match c {
@@ -334,6 +340,7 @@ impl Parser<'_> {
     }
 
     /// The atom with its quantifier, if one follows (one only: `a**` is refused).
+    #[inline(never)]
     fn quantified(&mut self, atom: Node) -> Result<Node, SyntaxError> {
         let (min, max) = match self.peek() {
             Some('?') => (0, Some(1)),
@@ -383,6 +390,7 @@ impl Parser<'_> {
         Ok(n)
     }
 
+    #[inline(never)]
     fn escape(&mut self) -> Result<Node, SyntaxError> {
         let Some(c) = self.next() else { return Err(self.error("pattern ends in `\\`")) };
         Ok(match c {
@@ -431,6 +439,7 @@ impl Parser<'_> {
     }
 
     /// A class after its `[`; leaves the reader after the `]`.
+    #[inline(never)]
     fn class(&mut self) -> Result<ByteSet, SyntaxError> {
         let negate = self.eat('^');
         let mut set = ByteSet::EMPTY;
