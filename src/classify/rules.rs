@@ -274,43 +274,42 @@ impl Rules {
     /// Adds one line's rule (and its label's name to `names`), or says what is wrong with it.
     #[inline(never)]
     fn add(&mut self, line: &'static str, names: &mut Vec<&'static str>) -> Result<(), String> {
-        let book = self;
         let mut cols = line.splitn(8, '\t');
         let mut col = || cols.next();
         let (Some(side), Some(words), Some(prefixes), Some(also), Some(label), Some(weight), Some(flags), Some(pattern)) =
             (col(), col(), col(), col(), col(), col(), col(), col())
         else {
-            return Err(format!("not four columns: {line}"));
+            return Err(format!("not the index's four columns then the rule's four: {line}"));
         };
         let Some(weight) = decimal(weight) else {
             return Err(format!("bad weight: {line}"));
         };
         let f = Flags::read(flags).map_err(|other| format!("unknown flag {other}: {line}"))?;
-        let index = book.rules.len();
+        let index = self.rules.len();
         let side = match side {
             "start" => Side::Start,
             "end" => Side::End,
             _ => Side::Anywhere,
         };
         if side == Side::Anywhere {
-            book.always.push(index);
+            self.always.push(index);
         } else if words.is_empty() && prefixes.is_empty() {
-            book.at_every_word.push(index);
+            self.at_every_word.push(index);
         } else {
             // build.rs separates the words with single spaces: no Unicode whitespace to look for.
             for w in spaced(also) {
-                book.also_needs(w);
+                self.also_needs(w);
             }
             for w in spaced(words) {
-                book.anchors(w, index);
+                self.anchors(w, index);
             }
             for p in spaced(prefixes) {
-                book.word_start(p, index);
+                self.word_start(p, index);
             }
         }
-        book.also_at.push(book.also.len() as u32);
+        self.also_at.push(self.also.len() as u32);
         names.push(label);
-        book.rules.push(Rule { label: NO_LABEL, weight, flags: f, pattern, side, matcher: OnceLock::new() });
+        self.rules.push(Rule { label: NO_LABEL, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         Ok(())
     }
 
