@@ -50,14 +50,18 @@ setup-browser:
 ## its own target directory, so none rebuilds another.
 build: setup
 	cargo build --release --target wasm32-unknown-unknown --no-default-features --features reply,feedback,report
-	wasm-bindgen --target web --experimental-reset-state-function --out-dir $(PKG) --out-name reviewloop $(WASM)
-	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG)/reviewloop_bg.wasm -o $(PKG)/reviewloop_bg.wasm
+	$(call wasm_package,$(WASM),$(PKG),--experimental-reset-state-function)
 	cargo build --release --target wasm32-unknown-unknown --no-default-features --target-dir $(CLASSIFY_TARGET)
-	wasm-bindgen --target web --experimental-reset-state-function --out-dir $(CLASSIFY_PKG) --out-name reviewloop $(CLASSIFY_WASM)
-	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(CLASSIFY_PKG)/reviewloop_bg.wasm -o $(CLASSIFY_PKG)/reviewloop_bg.wasm
+	$(call wasm_package,$(CLASSIFY_WASM),$(CLASSIFY_PKG),--experimental-reset-state-function)
 	cargo build --profile widget --target wasm32-unknown-unknown --no-default-features --features widget,compact-index --target-dir $(WIDGET_TARGET)
-	wasm-bindgen --target web --out-dir $(WIDGET_PKG) --out-name reviewloop $(WIDGET_WASM)
-	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(WIDGET_PKG)/reviewloop_bg.wasm -o $(WIDGET_PKG)/reviewloop_bg.wasm
+	$(call wasm_package,$(WIDGET_WASM),$(WIDGET_PKG),)
+
+# A built .wasm ($(1)) made into a package ($(2)): bindings for ES modules,
+# then optimised for size. $(3): more wasm-bindgen flags.
+define wasm_package
+	wasm-bindgen --target web $(3) --out-dir $(2) --out-name reviewloop $(1)
+	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(2)/reviewloop_bg.wasm -o $(2)/reviewloop_bg.wasm
+endef
 
 ## Every suite: Rust (native), JavaScript (Node), browser (headless Chromium).
 test: build setup-browser test-rust test-wasm test-js test-browser test-worker

@@ -70,18 +70,17 @@ impl Lexicon {
 
     #[inline(never)]
     fn add_modifier(&mut self, line: &'static str) {
-        let lex = self;
         let cols: Vec<&str> = line.split('\t').collect();
         match cols.as_slice() {
-            ["negator", w] => lex.words.entry(w).or_default().negator = true,
+            ["negator", w] => self.words.entry(w).or_default().negator = true,
             ["booster" | "dampener", w, amount] => {
                 if let Some(a) = decimal(amount) {
-                    lex.words.entry(w).or_default().booster = Some(a);
+                    self.words.entry(w).or_default().booster = Some(a);
                 }
             }
-            ["contrast", w] => lex.words.entry(w).or_default().contrast = true,
-            ["sarcasm", phrase] => lex.sarcasm.push((*phrase).to_string()),
-            ["sarcasm_if_complaint", phrase] => lex.sarcasm_if_complaint.push((*phrase).to_string()),
+            ["contrast", w] => self.words.entry(w).or_default().contrast = true,
+            ["sarcasm", phrase] => self.sarcasm.push((*phrase).to_string()),
+            ["sarcasm_if_complaint", phrase] => self.sarcasm_if_complaint.push((*phrase).to_string()),
             _ => {}
         }
     }

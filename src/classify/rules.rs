@@ -150,7 +150,7 @@ struct Rules {
 
 /// A word of the index.
 struct Word {
-    /// Its first and last rule in `RuleBook::chained`, or `NO_RULE`: one
+    /// Its first and last rule in `Rules::chained`, or `NO_RULE`: one
     /// table for every word's rules, not a vector (an allocation) a word.
     first: u32,
     last: u32,

@@ -193,10 +193,9 @@ pub fn compile(tree: &Tree, direction: Direction, size: usize) -> Result<Program
     let mut c = Compiler { tree, insts: Vec::with_capacity(size.min(MAX_INSTS) + 1), sets: Vec::new(), forks: Vec::new(), direction };
     c.node(tree.root)?;
     c.push(Inst::Match)?;
-    let required = None;
     let (classes, class_count) = byte_classes(&c.insts, &c.sets);
     let mut program =
-        Program { insts: c.insts, sets: c.sets, forks: c.forks, direction, first_bytes: None, required, classes, class_count };
+        Program { insts: c.insts, sets: c.sets, forks: c.forks, direction, first_bytes: None, required: None, classes, class_count };
     let mut seen = Visits::default();
     program.first_bytes = first_bytes(&program, 0, &mut seen);
     // Each branch's first bytes, now that every branch's continuation is compiled.

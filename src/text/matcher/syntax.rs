@@ -286,12 +286,9 @@ impl Parser<'_> {
                 self.quantified(atom)?
             };
             // A literal right after one whose bytes it follows in the table extends it.
-            match (self.pending.len() > mark).then_some(()).and_then(|()| self.pending.last_mut()) {
-                Some(Node::Bytes(run)) if matches!(item, Node::Bytes(more) if more.from == run.to) => {
-                    if let Node::Bytes(more) = item {
-                        run.to = more.to;
-                    }
-                }
+            let last = if self.pending.len() > mark { self.pending.last_mut() } else { None };
+            match (last, item) {
+                (Some(Node::Bytes(run)), Node::Bytes(more)) if more.from == run.to => run.to = more.to,
                 _ => self.pending.push(item),
             }
         }
