@@ -34,36 +34,18 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Splits `text` into tokens. Linear in the text; never fails.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+    let bytes = text.as_bytes();
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
-    let mut chars = text.char_indices().peekable();
-    // A word's normal form is built here; kept only when it differs from the text.
-    let mut norm = String::with_capacity(32);
-    while let Some((start, c)) = chars.next() {
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        // Most of a review is ASCII: its bytes are classified without decoding a char.
+        let c = if b.is_ascii() { char::from(b) } else { text.get(at..).and_then(|rest| rest.chars().next()).unwrap_or('\u{FFFD}') };
+        let start = at;
+        at += c.len_utf8();
         if c.is_alphanumeric() {
-            let mut end = start + c.len_utf8();
-            norm.clear();
-            let mut upper = usize::from(c.is_uppercase());
-            let mut letters = usize::from(c.is_alphabetic());
-            push_lower(&mut norm, c);
-            while let Some(&(i, d)) = chars.peek() {
-                if d.is_alphanumeric() || is_combining(d) {
-                    upper += usize::from(d.is_uppercase());
-                    letters += usize::from(d.is_alphabetic());
-                    push_lower(&mut norm, d);
-                    end = i + d.len_utf8();
-                    chars.next();
-                } else if is_apostrophe(d) && next_is_alphanumeric(text, i + d.len_utf8()) {
-                    norm.push('\'');
-                    end = i + d.len_utf8();
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            let shouted = letters >= 2 && upper == letters;
-            let written = text.get(start..end).unwrap_or("");
-            let norm = if written == norm { Cow::Borrowed(written) } else { Cow::Owned(norm.clone()) };
-            tokens.push(Token { kind: TokenKind::Word, norm, start, end, shouted });
+            let (token, end) = word(text, start);
+            tokens.push(token);
+            at = end;
             continue;
         }
         let kind = match c {
@@ -73,20 +55,67 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             _ => continue,
         };
         // ":)" and friends are symbols, not clause ends.
-        if c == ':' || c == ';' {
-            if let Some(&(i, d)) = chars.peek() {
-                if matches!(d, ')' | '(' | 'D' | 'P' | '/') {
-                    chars.next();
-                    let norm = Cow::Borrowed(text.get(start..i + 1).unwrap_or(""));
-                    tokens.push(Token { kind: TokenKind::Symbol, norm, start, end: i + 1, shouted: false });
-                    continue;
-                }
-            }
+        if (c == ':' || c == ';') && matches!(bytes.get(at), Some(b')' | b'(' | b'D' | b'P' | b'/')) {
+            let norm = Cow::Borrowed(text.get(start..at + 1).unwrap_or(""));
+            tokens.push(Token { kind: TokenKind::Symbol, norm, start, end: at + 1, shouted: false });
+            at += 1;
+            continue;
         }
-        let end = start + c.len_utf8();
-        tokens.push(Token { kind, norm: Cow::Borrowed(text.get(start..end).unwrap_or("")), start, end, shouted: false });
+        tokens.push(Token { kind, norm: Cow::Borrowed(text.get(start..at).unwrap_or("")), start, end: at, shouted: false });
     }
     tokens
+}
+
+/// The word starting at `start` (an alphanumeric char) and where it ends:
+/// letters, digits and combining marks, with apostrophes between them.
+fn word(text: &str, start: usize) -> (Token<'_>, usize) {
+    let bytes = text.as_bytes();
+    let (mut end, mut upper, mut letters) = (start, 0usize, 0usize);
+    // Whether the normal form differs from the text: capitals, curly apostrophes, non-ASCII letters.
+    let mut differs = false;
+    while let Some(&b) = bytes.get(end) {
+        if b.is_ascii_alphanumeric() {
+            upper += usize::from(b.is_ascii_uppercase());
+            letters += usize::from(b.is_ascii_alphabetic());
+            end += 1;
+            continue;
+        }
+        let Some(d) = (if b.is_ascii() { Some(char::from(b)) } else { text.get(end..).and_then(|rest| rest.chars().next()) }) else {
+            break;
+        };
+        let after = end + d.len_utf8();
+        if d.is_alphanumeric() || is_combining(d) {
+            upper += usize::from(d.is_uppercase());
+            letters += usize::from(d.is_alphabetic());
+            differs = true;
+        } else if is_apostrophe(d) && next_is_alphanumeric(text, after) {
+            differs |= d != '\'';
+        } else {
+            break;
+        }
+        end = after;
+    }
+    let shouted = letters >= 2 && upper == letters;
+    let written = text.get(start..end).unwrap_or("");
+    let norm = if upper == 0 && !differs { Cow::Borrowed(written) } else { normal_form(written) };
+    (Token { kind: TokenKind::Word, norm, start, end, shouted }, end)
+}
+
+/// A word in lower case with straight apostrophes, borrowed when it already is.
+fn normal_form(written: &str) -> Cow<'_, str> {
+    let mut norm = String::with_capacity(written.len());
+    for c in written.chars() {
+        if is_apostrophe(c) {
+            norm.push('\'');
+        } else {
+            push_lower(&mut norm, c);
+        }
+    }
+    if norm == written {
+        Cow::Borrowed(written)
+    } else {
+        Cow::Owned(norm)
+    }
 }
 
 /// Most letters are ASCII: lower-case those without the Unicode tables.
