@@ -56,6 +56,11 @@ struct Cache {
     moves: Vec<u16>,
     /// Set when the DFA outgrew `MAX_STATES`: the Pike VM does the searches.
     too_big: bool,
+    /// Whether a state matches where its window ends, by state and the
+    /// context there (16 a state: 0 not known yet, 1 no, 2 yes). Every scan
+    /// and most pinned searches end by asking, and the answer needs the Pike
+    /// VM's closure.
+    ends: Vec<u8>,
 }
 
 pub struct Dfa {
@@ -231,7 +236,22 @@ impl Cache {
     }
 
     fn matches_at_end(&mut self, program: &Program, state: StateId, context: Context) -> bool {
-        self.close(program, state, context, None).is_some_and(|(_, matched)| matched)
+        let slot = usize::from(state) << 4
+            | usize::from(context.word_before) << 3
+            | usize::from(context.word_after) << 2
+            | usize::from(context.at_start) << 1
+            | usize::from(context.at_end);
+        if let Some(&known @ 1..=2) = self.ends.get(slot) {
+            return known == 2;
+        }
+        let matched = self.close(program, state, context, None).is_some_and(|(_, matched)| matched);
+        if self.ends.len() < self.keys.len() << 4 {
+            self.ends.resize(self.keys.len() << 4, 0);
+        }
+        if let Some(known) = self.ends.get_mut(slot) {
+            *known = if matched { 2 } else { 1 };
+        }
+        matched
     }
 
     /// The threads of `state` that read `next`, in order, and whether a
