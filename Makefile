@@ -57,10 +57,14 @@ build: setup
 	$(call wasm_package,$(WIDGET_WASM),$(WIDGET_PKG),)
 
 # A built .wasm ($(1)) made into a package ($(2)): bindings for ES modules,
-# then optimised for size. $(3): more wasm-bindgen flags.
+# then optimised for size. $(3): more wasm-bindgen flags. wasm-opt leaves
+# big functions that have one caller where rustc put them: merged into the
+# one-shot loaders, they made V8 optimise far more code during the first
+# classification (a fifth more CPU before the first result, counted with
+# valgrind; README, "Where the start-up goes"), for no speed afterwards.
 define wasm_package
 	wasm-bindgen --target web $(3) --out-dir $(2) --out-name reviewloop $(1)
-	$(NODE_BIN)/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(2)/reviewloop_bg.wasm -o $(2)/reviewloop_bg.wasm
+	$(NODE_BIN)/wasm-opt -Oz --one-caller-inline-max-function-size 200 --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(2)/reviewloop_bg.wasm -o $(2)/reviewloop_bg.wasm
 endef
 
 ## Every suite: Rust (native), JavaScript (Node), browser (headless Chromium).

@@ -65,21 +65,14 @@ pub struct Routes {
 impl Routes {
     #[inline(never)]
     fn new(branches: &[Branch]) -> Routes {
-        // Slots each branch is open to: its first bytes, or all (then also the end).
-        let slots = |b: &Branch| -> Vec<usize> {
-            match &b.first {
-                Some(first) => first.bytes().map(usize::from).collect(),
-                None => (0..=256).collect(),
-            }
-        };
         // Count per slot, then fill in branch order, so each slot keeps the order of preference.
         let mut offsets = vec![0u32; 258];
         for b in branches {
-            for slot in slots(b) {
+            for_each_slot(b, |slot| {
                 if let Some(n) = offsets.get_mut(slot + 1) {
                     *n += 1;
                 }
-            }
+            });
         }
         for i in 1..offsets.len() {
             let before = offsets.get(i - 1).copied().unwrap_or(0);
@@ -90,14 +83,14 @@ impl Routes {
         let mut filled: Vec<u32> = offsets.clone();
         let mut targets = vec![0u32; offsets.last().map_or(0, |&n| n as usize)];
         for b in branches {
-            for slot in slots(b) {
+            for_each_slot(b, |slot| {
                 if let Some(at) = filled.get_mut(slot) {
                     if let Some(t) = targets.get_mut(*at as usize) {
                         *t = b.to;
                     }
                     *at += 1;
                 }
-            }
+            });
         }
         Routes { offsets, targets }
     }
@@ -109,6 +102,22 @@ impl Routes {
             (Some(&from), Some(&to)) => self.targets.get(from as usize..to as usize).unwrap_or(&[]),
             _ => &[],
         }
+    }
+}
+
+/// The slots a branch is open to: its first bytes, or all (then also the end).
+fn for_each_slot(branch: &Branch, mut visit: impl FnMut(usize)) {
+    match &branch.first {
+        Some(first) => {
+            for (i, &word) in first.0.iter().enumerate() {
+                let mut rest = word;
+                while rest != 0 {
+                    visit(i * 64 + rest.trailing_zeros() as usize);
+                    rest &= rest - 1;
+                }
+            }
+        }
+        None => (0..=256).for_each(visit),
     }
 }
 
@@ -144,30 +153,22 @@ impl Program {
     }
 }
 
-/// Byte classes: bytes alike for every byte test of the program and for `\b`.
-/// Each test splits the classes so far in two, by whether it accepts a byte.
+/// Byte classes: bytes alike for every byte test of the program and for `\b`,
+/// numbered in byte order (by each class's lowest byte).
 #[inline(never)]
 fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
-    let mut classes = [0u8; 256];
-    let mut split = |accepts: &dyn Fn(u8) -> bool| {
-        // The class each (old class, verdict) pair becomes: at most 256 classes.
-        let mut renamed = [[u16::MAX; 2]; 256];
-        let mut next = 0u16;
-        for b in 0..=255u8 {
-            let old = usize::from(classes[usize::from(b)]);
-            let slot = renamed.get_mut(old).and_then(|pair| pair.get_mut(usize::from(accepts(b))));
-            if let Some(slot) = slot {
-                if *slot == u16::MAX {
-                    *slot = next;
-                    next += 1;
-                }
-                classes[usize::from(b)] = *slot as u8;
+    // Each test splits every class so far in two, by whether it accepts a byte:
+    // classes as sets of bytes, a few word operations a split.
+    let mut parts = vec![ByteSet([u64::MAX; 4])];
+    for set in std::iter::once(&super::syntax::WORD).chain(sets) {
+        for i in 0..parts.len() {
+            let Some(part) = parts.get_mut(i) else { continue };
+            let (inside, outside) = (part.meet(set), part.minus(set));
+            if inside != ByteSet::EMPTY && outside != ByteSet::EMPTY {
+                *part = inside;
+                parts.push(outside);
             }
         }
-    };
-    split(&super::syntax::is_word_byte);
-    for set in sets {
-        split(&|b| set.contains(b));
     }
     // Every byte an instruction names is a class of its own.
     let mut literal = ByteSet::EMPTY;
@@ -176,13 +177,37 @@ fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
             literal.insert(*b);
         }
     }
-    let mut renamed: crate::fast_hash::FastMap<(u8, u16), u8> = Default::default();
-    for b in 0..=255u8 {
-        let key = (classes[usize::from(b)], if literal.contains(b) { u16::from(b) } else { 256 });
-        let next = renamed.len() as u8;
-        classes[usize::from(b)] = *renamed.entry(key).or_insert(next);
+    // Which part each byte is in (at most 256 parts: they are disjoint).
+    let mut part_of = [0u8; 256];
+    for (i, part) in parts.iter().enumerate() {
+        for (w, &word) in part.0.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                if let Some(slot) = part_of.get_mut(w * 64 + rest.trailing_zeros() as usize) {
+                    *slot = i as u8;
+                }
+                rest &= rest - 1;
+            }
+        }
     }
-    (classes, renamed.len())
+    // Classes numbered in byte order; a byte an instruction names is one of its own.
+    let (mut table, mut renamed, mut next) = ([0u8; 256], [u8::MAX; 256], 0usize);
+    for (b, (class, part)) in table.iter_mut().zip(part_of).enumerate() {
+        let id = match renamed.get_mut(usize::from(part)) {
+            _ if literal.contains(b as u8) => next,
+            Some(known) if *known != u8::MAX => usize::from(*known),
+            Some(known) => {
+                *known = next as u8;
+                next
+            }
+            None => next,
+        };
+        if id == next {
+            next += 1;
+        }
+        *class = id as u8;
+    }
+    (table, next)
 }
 
 /// `node` compiled to read in `direction`; `size` (the pattern's length, about
@@ -344,9 +369,18 @@ impl Compiler<'_> {
 /// jumps, splits and assertions; `None` if a match is reachable without consuming.
 #[inline(never)]
 fn first_bytes(program: &Program, pc: u32, seen: &mut Visits) -> Option<ByteSet> {
-    let mut set = ByteSet::EMPTY;
     seen.start(program.insts.len());
-    let mut stack = vec![pc];
+    // One stack for every walk of a compile, not one a walk.
+    let mut stack = std::mem::take(&mut seen.stack);
+    stack.clear();
+    stack.push(pc);
+    let found = walk_first_bytes(program, &mut stack, seen);
+    seen.stack = stack;
+    found
+}
+
+fn walk_first_bytes(program: &Program, stack: &mut Vec<u32>, seen: &mut Visits) -> Option<ByteSet> {
+    let mut set = ByteSet::EMPTY;
     while let Some(pc) = stack.pop() {
         if !seen.first_time(pc) {
             continue;
@@ -370,6 +404,7 @@ fn first_bytes(program: &Program, pc: u32, seen: &mut Visits) -> Option<ByteSet>
 struct Visits {
     stamps: Vec<u32>,
     walk: u32,
+    stack: Vec<u32>,
 }
 
 impl Visits {
@@ -445,6 +480,40 @@ fn required(tree: &Tree, node: Node) -> Option<ByteSet> {
                 union.union(&required(tree, b)?);
             }
             Some(union)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::matcher::syntax::{is_word_byte, parse};
+
+    /// Two bytes share a class exactly when `\b` and every byte test of the
+    /// program treat them alike, and classes are numbered in byte order.
+    #[test]
+    fn byte_classes_are_the_coarsest_that_tell_every_test_apart() {
+        for pattern in [r"\bno(t| longer) [a-c]\w+ [^.!?\n]{0,40}refund", r"[0-9]{3}[- .]?\d{4}", "x", r"(?:café|ü)\s*[^a-z]"] {
+            let tree = parse(pattern).expect("a valid pattern");
+            let program = compile(&tree, Direction::Forward, pattern.len()).expect("it compiles");
+            let alike = |a: u8, b: u8| {
+                is_word_byte(a) == is_word_byte(b)
+                    && program.sets.iter().all(|s| s.contains(a) == s.contains(b))
+                    && program.insts.iter().all(|i| !matches!(i, Inst::Byte(x) if (*x == a) != (*x == b)))
+            };
+            let mut highest = None;
+            for a in 0..=255u8 {
+                let class = program.class_of(a);
+                assert!(usize::from(class) < program.class_count(), "{pattern}: byte {a}");
+                // A class first met at byte `a` is the next number.
+                if highest.is_none_or(|h| class > h) {
+                    assert_eq!(Some(class), highest.map_or(Some(0), |h: u8| h.checked_add(1)), "{pattern}: byte {a}");
+                    highest = Some(class);
+                }
+                for b in 0..=255u8 {
+                    assert_eq!(program.class_of(b) == class, alike(a, b), "{pattern}: bytes {a} and {b}");
+                }
+            }
         }
     }
 }

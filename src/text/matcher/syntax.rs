@@ -51,6 +51,16 @@ impl ByteSet {
         }
     }
 
+    /// The bytes in both sets.
+    pub(super) fn meet(&self, other: &ByteSet) -> ByteSet {
+        ByteSet([self.0[0] & other.0[0], self.0[1] & other.0[1], self.0[2] & other.0[2], self.0[3] & other.0[3]])
+    }
+
+    /// The bytes of this set not in `other`.
+    pub(super) fn minus(&self, other: &ByteSet) -> ByteSet {
+        ByteSet([self.0[0] & !other.0[0], self.0[1] & !other.0[1], self.0[2] & !other.0[2], self.0[3] & !other.0[3]])
+    }
+
     fn negated(&self) -> ByteSet {
         ByteSet(self.0.map(|w| !w))
     }
@@ -67,7 +77,7 @@ impl ByteSet {
 /// `\d`: ASCII digits.
 const DIGIT: ByteSet = ByteSet([0x03ff_0000_0000_0000, 0, 0, 0]);
 /// `\w`: ASCII letters, digits and `_` (as `is_word_byte`).
-const WORD: ByteSet = ByteSet([0x03ff_0000_0000_0000, 0x07ff_fffe_87ff_fffe, 0, 0]);
+pub(super) const WORD: ByteSet = ByteSet([0x03ff_0000_0000_0000, 0x07ff_fffe_87ff_fffe, 0, 0]);
 /// `\s`: tab to carriage return, and space.
 const SPACE: ByteSet = ByteSet([0x0000_0001_0000_3e00, 0, 0, 0]);
 
