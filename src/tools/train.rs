@@ -20,7 +20,10 @@ pub struct Settings {
     pub min_count: usize,
     /// Weights smaller than this (in every class) are dropped from the table.
     pub prune: f32,
-    /// Classes are weighted within each set by (share of the average class)^-class_power.
+    /// Classes are weighted within each set by (share of the average class)^-class_power:
+    /// 0.8, not full balance (1.0), so a set's rare class does not pull the others'
+    /// borderline texts to it (cross-validated: 0.6-0.85 beat 1.0 on the clothing,
+    /// unhappy-customer and UCI figures; VADER's moves 0.646-0.653 among them).
     pub class_power: f32,
     /// Only this many buckets (the strongest weights) ship; the model is then
     /// trained again on them alone, so the kept weights absorb what the
@@ -44,7 +47,7 @@ impl Default for Settings {
             l2: setting("TRAIN_L2", 1e-4),
             min_count: setting("TRAIN_MIN_COUNT", 3.0) as usize,
             prune: setting("TRAIN_PRUNE", 0.05),
-            class_power: setting("TRAIN_CLASS_POWER", 1.0),
+            class_power: setting("TRAIN_CLASS_POWER", 0.8),
             keep: setting("TRAIN_KEEP", 9000.0) as usize,
             quant: setting("TRAIN_QUANT", 12.0),
         }
