@@ -27,22 +27,36 @@ const SHARED_WITH_ENGLISH: &[&str] = &["a", "in", "on", "an", "as", "so", "me", 
 
 struct Lexicon {
     english: FastSet<&'static str>,
-    /// word -> the foreign languages it marks
-    foreign: FastMap<&'static str, Vec<Language>>,
+    /// word -> the foreign languages it marks, one bit each (bit i: `order[i]`):
+    /// no vector a word to allocate when a page starts.
+    foreign: FastMap<&'static str, u32>,
     /// Foreign languages in file order, to break ties the same way every time.
     order: Vec<Language>,
 }
 
+/// How many foreign languages `languages.txt` may list (a bit each).
+const MAX_FOREIGN: usize = 32;
+
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut lex = Lexicon { english: FastSet::default(), foreign: FastMap::default(), order: Vec::new() };
-    for line in include_str!("languages.txt").lines().filter(|l| !l.starts_with('#')) {
+    let file = include_str!("languages.txt");
+    // About one word in seven bytes, English's and the others' alike: sized once.
+    let mut lex = Lexicon {
+        english: FastSet::with_capacity_and_hasher(file.len() / 40, Default::default()),
+        foreign: FastMap::with_capacity_and_hasher(file.len() / 8, Default::default()),
+        order: Vec::new(),
+    };
+    for line in file.lines().filter(|l| !l.starts_with('#')) {
         let Some((code, list)) = line.split_once('\t') else { continue };
         if code == "en" {
             list.split_whitespace().for_each(|w| lex.english_word(w));
             continue;
         }
+        if lex.order.len() == MAX_FOREIGN {
+            continue;
+        }
+        let bit = 1 << lex.order.len();
         lex.order.push(code);
-        list.split_whitespace().for_each(|w| lex.foreign_word(w, code));
+        list.split_whitespace().for_each(|w| lex.foreign_word(w, bit));
     }
     lex
 });
@@ -56,11 +70,20 @@ impl Lexicon {
     }
 
     #[inline(never)]
-    fn foreign_word(&mut self, word: &'static str, code: Language) {
-        let langs = self.foreign.entry(word).or_default();
-        if !langs.contains(&code) {
-            langs.push(code);
+    fn foreign_word(&mut self, word: &'static str, bit: u32) {
+        *self.foreign.entry(word).or_default() |= bit;
+    }
+
+    /// The languages a foreign word marks, in file order, written into `out`.
+    fn languages_of<'b>(&self, mask: u32, out: &'b mut [Language; MAX_FOREIGN]) -> &'b [Language] {
+        let mut n = 0;
+        for (_, &lang) in self.order.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0) {
+            if let Some(slot) = out.get_mut(n) {
+                *slot = lang;
+                n += 1;
+            }
         }
+        out.get(..n).unwrap_or(&[])
     }
 }
 
@@ -90,7 +113,11 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
             english += 1;
             continue;
         }
-        let marks = lex.foreign.get(word).map(Vec::as_slice).or_else(|| elision(word)).or_else(|| letters(word));
+        let mut listed = [""; MAX_FOREIGN];
+        let marks = match lex.foreign.get(word) {
+            Some(&mask) => Some(lex.languages_of(mask, &mut listed)),
+            None => elision(word).or_else(|| letters(word)),
+        };
         if let Some(langs) = marks.filter(|l| !l.is_empty()) {
             foreign += 1;
             add(&mut scores, langs);
