@@ -76,12 +76,11 @@ impl Lexicon {
 
     /// The languages a foreign word marks, in file order, written into `out`.
     fn languages_of<'b>(&self, mask: u32, out: &'b mut [Language; MAX_FOREIGN]) -> &'b [Language] {
+        let marked = self.order.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0);
         let mut n = 0;
-        for (_, &lang) in self.order.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0) {
-            if let Some(slot) = out.get_mut(n) {
-                *slot = lang;
-                n += 1;
-            }
+        for (slot, (_, &lang)) in out.iter_mut().zip(marked) {
+            *slot = lang;
+            n += 1;
         }
         out.get(..n).unwrap_or(&[])
     }

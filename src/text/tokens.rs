@@ -38,8 +38,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
-        // Most of a review is ASCII: its bytes are classified without decoding a char.
-        let c = if b.is_ascii() { char::from(b) } else { text.get(at..).and_then(|rest| rest.chars().next()).unwrap_or('\u{FFFD}') };
+        let Some(c) = char_at(text, at, b) else { break };
         let start = at;
         at += c.len_utf8();
         if c.is_alphanumeric() {
@@ -80,9 +79,7 @@ fn word(text: &str, start: usize) -> (Token<'_>, usize) {
             end += 1;
             continue;
         }
-        let Some(d) = (if b.is_ascii() { Some(char::from(b)) } else { text.get(end..).and_then(|rest| rest.chars().next()) }) else {
-            break;
-        };
+        let Some(d) = char_at(text, end, b) else { break };
         let after = end + d.len_utf8();
         if d.is_alphanumeric() || is_combining(d) {
             upper += usize::from(d.is_uppercase());
@@ -128,7 +125,17 @@ fn push_lower(norm: &mut String, c: char) {
 }
 
 fn next_is_alphanumeric(text: &str, at: usize) -> bool {
-    text.get(at..).and_then(|rest| rest.chars().next()).is_some_and(char::is_alphanumeric)
+    text.as_bytes().get(at).and_then(|&b| char_at(text, at, b)).is_some_and(char::is_alphanumeric)
+}
+
+/// The char at byte `at`, whose first byte is `first`: most of a review is
+/// ASCII, a byte that is its own char, decoded without the UTF-8 machinery.
+fn char_at(text: &str, at: usize, first: u8) -> Option<char> {
+    if first.is_ascii() {
+        Some(char::from(first))
+    } else {
+        text.get(at..).and_then(|rest| rest.chars().next())
+    }
 }
 
 fn is_combining(c: char) -> bool {

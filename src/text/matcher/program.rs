@@ -108,15 +108,7 @@ impl Routes {
 /// The slots a branch is open to: its first bytes, or all (then also the end).
 fn for_each_slot(branch: &Branch, mut visit: impl FnMut(usize)) {
     match &branch.first {
-        Some(first) => {
-            for (i, &word) in first.0.iter().enumerate() {
-                let mut rest = word;
-                while rest != 0 {
-                    visit(i * 64 + rest.trailing_zeros() as usize);
-                    rest &= rest - 1;
-                }
-            }
-        }
+        Some(first) => first.each(|b| visit(usize::from(b))),
         None => (0..=256).for_each(visit),
     }
 }
@@ -180,15 +172,11 @@ fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
     // Which part each byte is in (at most 256 parts: they are disjoint).
     let mut part_of = [0u8; 256];
     for (i, part) in parts.iter().enumerate() {
-        for (w, &word) in part.0.iter().enumerate() {
-            let mut rest = word;
-            while rest != 0 {
-                if let Some(slot) = part_of.get_mut(w * 64 + rest.trailing_zeros() as usize) {
-                    *slot = i as u8;
-                }
-                rest &= rest - 1;
+        part.each(|b| {
+            if let Some(slot) = part_of.get_mut(usize::from(b)) {
+                *slot = i as u8;
             }
-        }
+        });
     }
     // Classes numbered in byte order; a byte an instruction names is one of its own.
     let (mut table, mut renamed, mut next) = ([0u8; 256], [u8::MAX; 256], 0usize);

@@ -35,6 +35,19 @@ impl ByteSet {
         })
     }
 
+    /// Calls `visit` with each byte in the set, in order: a plain loop over
+    /// the set bits, for the compiler's per-pattern work (`bytes` builds an
+    /// iterator a word).
+    pub(super) fn each(&self, mut visit: impl FnMut(u8)) {
+        for (i, &word) in self.0.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                visit((i as u32 * 64 + rest.trailing_zeros()) as u8);
+                rest &= rest - 1;
+            }
+        }
+    }
+
     pub(super) fn insert(&mut self, b: u8) {
         self.0[usize::from(b >> 6)] |= 1 << (b & 63);
     }
