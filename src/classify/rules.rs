@@ -118,11 +118,11 @@ pub struct RuleBook<L> {
 /// one per label type.
 struct Rules {
     rules: Vec<Rule>,
-    /// Whole first word -> the rules it anchors, and its number among the
-    /// words some rule also needs: one lookup a word of the text.
+    /// Whole first word -> the rules it anchors and the rules that also need
+    /// it: one lookup a word of the text.
     by_word: FastMap<&'static str, Word>,
-    /// Index words' rules, each with the table place of the word's next
-    /// rule (or `NO_RULE`), in rule order.
+    /// The index's chains of rules (`Chain`): each link a rule and the
+    /// table place of the chain's next link (or `NO_RULE`), in rule order.
     chained: Vec<(u32, u32)>,
     /// Word starts (a first word the pattern cuts short, "refund" of
     /// "refund(s|ed)?") by their first two bytes (or first byte and 0), each
@@ -141,25 +141,34 @@ struct Rules {
     /// Rules pinned to an end but listed without words (`compact-index`):
     /// tried at every word.
     at_every_word: Vec<usize>,
-    /// Per rule: words of which one must also be in the text (its other end),
-    /// as their numbers (`Word::also`): rule i's are `also[also_at[i]..also_at[i + 1]]`.
-    also: Vec<u32>,
-    also_at: Vec<u32>,
-    also_count: u32,
+    /// Rules that need a word besides their anchor (one of the words at
+    /// their other end), one bit each: they run only where a word of the
+    /// text lists them in `Word::needed_by`. Read that way round, a text's
+    /// few index words are visited once, not each candidate's long list.
+    needs_more: Vec<u64>,
 }
 
 /// A word of the index.
 struct Word {
-    /// Its first and last rule in `Rules::chained`, or `NO_RULE`: one
-    /// table for every word's rules, not a vector (an allocation) a word.
+    /// The rules it anchors: the chain's first and last links in
+    /// `Rules::chained`, or `NO_RULE`. One table for every word's rules,
+    /// not a vector (an allocation) a word.
+    anchors: Chain,
+    /// The rules that also need it, chained the same way.
+    needed_by: Chain,
+}
+
+/// Rules in a list, as links in `Rules::chained`.
+#[derive(Clone, Copy)]
+struct Chain {
     first: u32,
     last: u32,
-    also: Option<u32>,
 }
 
 impl Default for Word {
     fn default() -> Self {
-        Word { first: NO_RULE, last: NO_RULE, also: None }
+        let empty = Chain { first: NO_RULE, last: NO_RULE };
+        Word { anchors: empty, needed_by: empty }
     }
 }
 
@@ -254,9 +263,7 @@ impl Rules {
             always: Vec::new(),
             always_any: [OnceLock::new(), OnceLock::new()],
             at_every_word: Vec::new(),
-            also: Vec::new(),
-            also_at: vec![0],
-            also_count: 0,
+            needs_more: Vec::new(),
         };
         for line in data_lines(file) {
             if let Err(problem) = book.add(line, &mut names) {
@@ -306,7 +313,7 @@ impl Rules {
         } else {
             // build.rs separates the words with single spaces: no Unicode whitespace to look for.
             for w in spaced(also) {
-                self.also_needs(w);
+                self.also_needs(w, index);
             }
             for w in spaced(words) {
                 self.anchors(w, index);
@@ -315,21 +322,20 @@ impl Rules {
                 self.word_start(p, index);
             }
         }
-        self.also_at.push(self.also.len() as u32);
         names.push(label);
         self.rules.push(Rule { label: NO_LABEL, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         Ok(())
     }
 
-    /// The rule being added also needs `word` (or another of its list).
+    /// Rule `index` also needs `word` (or another of its list).
     #[inline(never)]
-    fn also_needs(&mut self, word: &'static str) {
-        let entry = self.by_word.entry(word).or_default();
-        let id = *entry.also.get_or_insert(self.also_count);
-        if id == self.also_count {
-            self.also_count += 1;
+    fn also_needs(&mut self, word: &'static str, index: usize) {
+        if self.needs_more.len() <= index / 64 {
+            self.needs_more.resize(index / 64 + 1, 0);
         }
-        self.also.push(id);
+        set_bit(&mut self.needs_more, index);
+        let entry = self.by_word.entry(word).or_default();
+        chain(&mut self.chained, &mut entry.needed_by, index);
     }
 
     /// Words starting with `start` anchor rule `index`.
@@ -356,14 +362,8 @@ impl Rules {
     /// `word` anchors rule `index`.
     #[inline(never)]
     fn anchors(&mut self, word: &'static str, index: usize) {
-        let link = self.chained.len() as u32;
-        self.chained.push((index as u32, NO_RULE));
         let entry = self.by_word.entry(word).or_default();
-        match self.chained.get_mut(entry.last as usize) {
-            Some(before) => before.1 = link,
-            None => entry.first = link,
-        }
-        entry.last = link;
+        chain(&mut self.chained, &mut entry.anchors, index);
     }
 
     /// Where rules may match: (rule, index of its anchor token), in text order.
@@ -373,22 +373,17 @@ impl Rules {
     /// classification's CPU, counted with valgrind).
     #[inline(never)]
     fn candidates(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
-        // Each word of the text looked up once; which of the words some rule
-        // also needs are present, one bit each.
+        // Each word of the text looked up once; the rules that need more than
+        // their anchor and have it here, one bit each.
         let words: Vec<Option<&Word>> =
             tokens.iter().map(|t| if t.kind == TokenKind::Word { self.by_word.get(t.norm.as_ref()) } else { None }).collect();
-        let mut present = vec![0u64; (self.also_count as usize).div_ceil(64)];
-        for id in words.iter().flatten().filter_map(|w| w.also) {
-            set_bit(&mut present, id as usize);
+        let mut needs_met = vec![0u64; self.needs_more.len()];
+        for word in words.iter().flatten() {
+            for r in self.rules_of(word.needed_by) {
+                set_bit(&mut needs_met, r);
+            }
         }
-        // A rule runs only if one of the words it also needs is present.
-        let wanted = |&r: &usize| {
-            let needs = match (self.also_at.get(r), self.also_at.get(r + 1)) {
-                (Some(&from), Some(&to)) => self.also.get(from as usize..to as usize).unwrap_or(&[]),
-                _ => &[],
-            };
-            needs.is_empty() || needs.iter().any(|id| has_bit(&present, *id as usize))
-        };
+        let wanted = |&r: &usize| !has_bit(&self.needs_more, r) || has_bit(&needs_met, r);
         let mut out = Vec::new();
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
             let (from, mut lists) = (out.len(), 0);
@@ -397,8 +392,8 @@ impl Rules {
                 lists += 1;
             }
             if let Some(Some(word)) = words.get(at) {
-                if word.first != NO_RULE {
-                    out.extend(self.rules_of(word).filter(|r| wanted(r)).map(|r| (r, at)));
+                if word.anchors.first != NO_RULE {
+                    out.extend(self.rules_of(word.anchors).filter(|r| wanted(r)).map(|r| (r, at)));
                     lists += 1;
                 }
             }
@@ -428,9 +423,9 @@ impl Rules {
         out
     }
 
-    /// An index word's rules, in rule order.
-    fn rules_of<'b>(&'b self, word: &Word) -> impl Iterator<Item = usize> + 'b {
-        let mut at = word.first;
+    /// A chain's rules, in rule order.
+    fn rules_of(&self, chain: Chain) -> impl Iterator<Item = usize> + '_ {
+        let mut at = chain.first;
         std::iter::from_fn(move || {
             let &(rule, next) = self.chained.get(at as usize)?;
             at = next;
@@ -562,6 +557,17 @@ fn spaced(column: &str) -> impl Iterator<Item = &str> {
             return None;
         }
     })
+}
+
+/// Appends rule `index` to a chain of `chained`.
+fn chain(chained: &mut Vec<(u32, u32)>, chain: &mut Chain, index: usize) {
+    let link = chained.len() as u32;
+    chained.push((index as u32, NO_RULE));
+    match chained.get_mut(chain.last as usize) {
+        Some(before) => before.1 = link,
+        None => chain.first = link,
+    }
+    chain.last = link;
 }
 
 /// A word's first two bytes as a bit number.
