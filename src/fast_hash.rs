@@ -54,10 +54,17 @@ pub type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 /// FNV-1a, 64 bits: a stable hash of a name, the same in the trainer and at
 /// run time (the sentiment model's buckets).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
+    fnv1a_more(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// FNV-1a of a name continued over more bytes: `fnv1a_more(fnv1a(a), b)` is
+/// `fnv1a` of `a` and `b` joined, with no string built to join them.
+pub const fn fnv1a_more(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
     }
     h
 }

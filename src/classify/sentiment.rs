@@ -8,7 +8,7 @@
 use super::lexicon::LexiconReading;
 use super::rules::Hit;
 use crate::taxonomy::Category;
-use crate::fast_hash::fnv1a;
+use crate::fast_hash::{fnv1a, fnv1a_more};
 use crate::text::{Token, TokenKind};
 
 /// Negative, neutral, positive.
@@ -49,9 +49,25 @@ const HEADER: usize = MAGIC.len() + 4 + (DENSE + 1) * CLASSES * 4 + 4;
 
 /// FNV-1a of a feature's name, folded into a bucket.
 pub fn feature_bucket(name: &str) -> u32 {
-    let h = fnv1a(name.as_bytes());
+    bucket_of(fnv1a(name.as_bytes()))
+}
+
+fn bucket_of(h: u64) -> u32 {
     ((h >> 32) ^ h) as u32 & (BUCKETS as u32 - 1)
 }
+
+/// A feature name's kind, `w:` of `w:word`, hashed: a word's features are
+/// hashed on from these (`fnv1a_more`), the name never written out.
+const fn kind(prefix: &str) -> u64 {
+    fnv1a_more(0xcbf2_9ce4_8422_2325, prefix.as_bytes())
+}
+const WORD: u64 = kind("w:");
+const NEGATED: u64 = kind("n:");
+const OPENING: u64 = kind("f:");
+const IN_TITLE: u64 = kind("t:");
+const AFTER_CONTRAST: u64 = kind("a:");
+const NEGATED_AFTER_CONTRAST: u64 = kind("A:");
+const PAIR: u64 = kind("b:");
 
 /// A trained model: bias, dense weights and the bucket table.
 #[derive(Clone)]
@@ -214,6 +230,7 @@ pub fn features(parts: &[PartView]) -> Features {
     let mut out = Features::default();
     let mut buf = String::with_capacity(32);
     let emit = |buf: &str, out: &mut Features| out.sparse.push(feature_bucket(buf));
+    let emit_word = |kind: u64, word: &[u8], out: &mut Features| out.sparse.push(bucket_of(fnv1a_more(kind, word)));
     let (mut compound, mut positive, mut negative, mut complaints) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     let (mut last_clause, mut contrast, mut question, mut words) = (0.0f32, 0.0f32, 0.0f32, 0usize);
     let (mut worst, mut best, mut title, mut exclaim) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
@@ -222,7 +239,8 @@ pub fn features(parts: &[PartView]) -> Features {
     let (mut first_clause, mut after_contrast) = (None::<f32>, 0.0f32);
     let mut digits = false;
     for part in parts {
-        let mut prev: Option<&str> = None;
+        // The word before, as the hashed start of a pair's name (`b:word `).
+        let mut prev: Option<u64> = None;
         // The opening word says what kind of sentence it is: advice ("if",
         // "buy"), a story ("i", "we"), a verdict ("great", "worst").
         let mut opening = !part.title;
@@ -234,34 +252,24 @@ pub fn features(parts: &[PartView]) -> Features {
                 TokenKind::Word | TokenKind::Symbol => {
                     words += 1;
                     let negated = part.reading.negated.get(i).copied().unwrap_or(false);
-                    buf.clear();
-                    buf.push_str(if negated { "n:" } else { "w:" });
-                    buf.push_str(&t.norm);
-                    emit(&buf, &mut out);
+                    let word = t.norm.as_bytes();
+                    emit_word(if negated { NEGATED } else { WORD }, word, &mut out);
                     if opening {
                         opening = false;
-                        buf.replace_range(..1, "f");
-                        emit(&buf, &mut out);
+                        emit_word(OPENING, word, &mut out);
                     }
-                    digits |= t.norm.bytes().any(|b| b.is_ascii_digit());
+                    digits |= word.iter().any(|b| b.is_ascii_digit());
                     while contrasts.next_if(|span| span.end <= i).is_some() {}
                     let after_contrast = contrasts.peek().is_some_and(|span| span.contains(&i));
                     if part.title {
-                        buf.replace_range(..1, "t");
-                        emit(&buf, &mut out);
+                        emit_word(IN_TITLE, word, &mut out);
                     } else if after_contrast {
-                        buf.replace_range(..1, if negated { "A" } else { "a" });
-                        emit(&buf, &mut out);
+                        emit_word(if negated { NEGATED_AFTER_CONTRAST } else { AFTER_CONTRAST }, word, &mut out);
                     }
-                    if let Some(p) = prev {
-                        buf.clear();
-                        buf.push_str("b:");
-                        buf.push_str(p);
-                        buf.push(' ');
-                        buf.push_str(&t.norm);
-                        emit(&buf, &mut out);
+                    if let Some(pair) = prev {
+                        emit_word(pair, word, &mut out);
                     }
-                    prev = Some(&t.norm);
+                    prev = Some(fnv1a_more(fnv1a_more(PAIR, word), b" "));
                 }
                 TokenKind::ClauseEnd => {
                     if t.norm == "?" {
@@ -309,7 +317,6 @@ pub fn features(parts: &[PartView]) -> Features {
     }
     // The lexicon's score in bins: how far from neutral matters in steps, not a line.
     let bin = ((compound.clamp(-1.0, 1.0) + 1.0) * 4.0).round() as i32;
-    out.sparse.push(feature_bucket(&format!("c:{bin}")));
     // Length in steps: a one-line remark and a long review lean differently
     // at the same score (short texts are more often neutral).
     let length = match words {
@@ -322,6 +329,9 @@ pub fn features(parts: &[PartView]) -> Features {
     };
     // Written into the word buffer: no string allocated a review.
     let digit = |n: i32| char::from_digit(n.clamp(0, 9) as u32, 10).unwrap_or('0');
+    buf.clear();
+    buf.extend(['c', ':', digit(bin)]);
+    emit(&buf, &mut out);
     buf.clear();
     buf.extend(['L', ':', digit(length)]);
     emit(&buf, &mut out);
