@@ -53,7 +53,7 @@ pub type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// FNV-1a, 64 bits: a stable hash of a name, the same in the trainer and at
 /// run time (the sentiment model's buckets).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
+pub const fn fnv1a(bytes: &[u8]) -> u64 {
     fnv1a_more(0xcbf2_9ce4_8422_2325, bytes)
 }
 
@@ -67,4 +67,15 @@ pub const fn fnv1a_more(mut h: u64, bytes: &[u8]) -> u64 {
         i += 1;
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_continued_is_the_hash_of_the_joined_bytes() {
+        assert_eq!(fnv1a_more(fnv1a(b"b:runs"), b" small"), fnv1a(b"b:runs small"));
+        assert_eq!(fnv1a_more(fnv1a(b""), b""), fnv1a(b""));
+    }
 }

@@ -56,18 +56,15 @@ fn bucket_of(h: u64) -> u32 {
     ((h >> 32) ^ h) as u32 & (BUCKETS as u32 - 1)
 }
 
-/// A feature name's kind, `w:` of `w:word`, hashed: a word's features are
-/// hashed on from these (`fnv1a_more`), the name never written out.
-const fn kind(prefix: &str) -> u64 {
-    fnv1a_more(0xcbf2_9ce4_8422_2325, prefix.as_bytes())
-}
-const WORD: u64 = kind("w:");
-const NEGATED: u64 = kind("n:");
-const OPENING: u64 = kind("f:");
-const IN_TITLE: u64 = kind("t:");
-const AFTER_CONTRAST: u64 = kind("a:");
-const NEGATED_AFTER_CONTRAST: u64 = kind("A:");
-const PAIR: u64 = kind("b:");
+// The kinds of a word's feature names (`w:` of `w:word`), hashed: its
+// features are hashed on from these (`fnv1a_more`), the names never written out.
+const WORD: u64 = fnv1a(b"w:");
+const NEGATED: u64 = fnv1a(b"n:");
+const OPENING: u64 = fnv1a(b"f:");
+const IN_TITLE: u64 = fnv1a(b"t:");
+const AFTER_CONTRAST: u64 = fnv1a(b"a:");
+const NEGATED_AFTER_CONTRAST: u64 = fnv1a(b"A:");
+const PAIR: u64 = fnv1a(b"b:");
 
 /// A trained model: bias, dense weights and the bucket table.
 #[derive(Clone)]
