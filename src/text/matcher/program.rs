@@ -446,12 +446,15 @@ const RARE_ENOUGH: u32 = 500;
 /// Rare bytes of which every match of `node` holds one (`Program::required`),
 /// when there are such.
 pub fn required_bytes(tree: &Tree) -> Option<ByteSet> {
-    required(tree, tree.root).filter(|set| rarity(set) < RARE_ENOUGH)
+    required(tree, tree.root)
 }
 
-/// A set of bytes every match of `node` holds one of, as rare as we can tell.
+/// A set of bytes every match of `node` holds one of, as rare as we can
+/// tell, if rare enough to prefilter. (A common set can neither win a
+/// concatenation nor leave an alternation rare, so it is dropped at once,
+/// and an alternation stops at its first common branch.)
 fn required(tree: &Tree, node: Node) -> Option<ByteSet> {
-    match node {
+    let set = match node {
         Node::Empty | Node::Look(_) => None,
         Node::Bytes(span) => {
             let b = tree.bytes(span).iter().copied().min_by_key(|&b| frequency(b))?;
@@ -466,10 +469,14 @@ fn required(tree: &Tree, node: Node) -> Option<ByteSet> {
             let mut union = ByteSet::EMPTY;
             for b in tree.kids(branches) {
                 union.union(&required(tree, b)?);
+                if rarity(&union) >= RARE_ENOUGH {
+                    return None;
+                }
             }
             Some(union)
         }
-    }
+    };
+    set.filter(|set| rarity(set) < RARE_ENOUGH)
 }
 
 #[cfg(test)]
