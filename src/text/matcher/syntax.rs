@@ -213,6 +213,11 @@ pub fn parse(pattern: &str) -> Result<Tree, SyntaxError> {
     }
 }
 
+/// Characters that start something other than a literal.
+fn is_special(c: char) -> bool {
+    matches!(c, '(' | '[' | '.' | '^' | '$' | '\\' | '?' | '*' | '+' | '{')
+}
+
 struct Parser<'a> {
     pattern: &'a str,
     /// Byte offset of the next character.
@@ -298,9 +303,16 @@ impl Parser<'_> {
                 break;
             }
             // Letters in a row make one literal, not one node each: a plain
-            // character with no quantifier after it joins the run.
-            let quantifier_next = matches!(self.peek_at(1), Some('?' | '*' | '+' | '{'));
-            let item = if !quantifier_next && !matches!(c, '(' | '[' | '.' | '^' | '$' | '\\' | '?' | '*' | '+' | '{') {
+            // character with no quantifier after it joins the run. ASCII runs
+            // are taken whole: most of a rule file is words.
+            let run = self.literal_run();
+            let quantifier_next = run == 0 && matches!(self.peek_at(1), Some('?' | '*' | '+' | '{'));
+            let item = if run > 0 {
+                let from = self.i;
+                self.i += run;
+                let bytes = self.pattern.as_bytes().get(from..self.i).unwrap_or(&[]);
+                self.tree.literal(bytes)
+            } else if !quantifier_next && !is_special(c) {
                 self.next();
                 let mut buf = [0; 4];
                 self.tree.literal(c.encode_utf8(&mut buf).as_bytes())
@@ -316,6 +328,23 @@ impl Parser<'_> {
             }
         }
         Ok(self.gather(mark, Node::Concat))
+    }
+
+    /// How many bytes from here are plain ASCII characters that no
+    /// quantifier follows: one literal.
+    fn literal_run(&self) -> usize {
+        let bytes = self.pattern.as_bytes().get(self.i..).unwrap_or(&[]);
+        let mut n = 0;
+        while let Some(&b) = bytes.get(n) {
+            if !b.is_ascii() || is_special(char::from(b)) || matches!(b, b'|' | b')') {
+                break;
+            }
+            if matches!(bytes.get(n + 1), Some(b'?' | b'*' | b'+' | b'{')) {
+                break;
+            }
+            n += 1;
+        }
+        n
     }
 
     #[inline(never)]
