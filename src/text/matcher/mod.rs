@@ -48,14 +48,16 @@ impl Matcher {
     /// A matcher for pinned searches alone (`match_from`, `match_back_from`):
     /// it skips working out the rare bytes that let whole-text searches
     /// (`could_match`, `find_iter`, `is_match`) pass over a text, which costs
-    /// a sixth of compiling. Those searches still work, without that shortcut.
+    /// a sixth of compiling, and the branch tables that speed up building a
+    /// long scan's states (`program::compile`). Those searches still work,
+    /// without those shortcuts.
     pub fn pinned(pattern: &str, direction: Direction) -> Result<Matcher, PatternError> {
         Matcher::compiled(pattern, direction, false)
     }
 
     fn compiled(pattern: &str, direction: Direction, scans: bool) -> Result<Matcher, PatternError> {
         let tree = syntax::parse(pattern).map_err(|e| PatternError(e.to_string()))?;
-        let mut program = compile(&tree, direction, pattern.len()).map_err(|e| PatternError(e.to_string()))?;
+        let mut program = compile(&tree, direction, pattern.len(), scans).map_err(|e| PatternError(e.to_string()))?;
         if scans {
             program.required = required_bytes(&tree);
         }

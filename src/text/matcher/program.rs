@@ -201,8 +201,14 @@ fn byte_classes(insts: &[Inst], sets: &[ByteSet]) -> ([u8; 256], usize) {
 /// `node` compiled to read in `direction`; `size` (the pattern's length, about
 /// one instruction a byte) sizes the program once instead of regrowing it.
 /// `Program::required` is left for `required_bytes`: only scans use it.
+/// `branch_tables`: work out each alternation branch's first bytes and the
+/// routes by next byte. They speed up building the lazy DFA's states, which
+/// pays on whole-text scans; a pinned search mostly dies within a few bytes
+/// of its anchor, and its states are built once, so for pinned matchers the
+/// tables cost more to make (6% of a typical first classification's work
+/// natively) than they save. Searches find the same either way.
 #[inline(never)]
-pub fn compile(tree: &Tree, direction: Direction, size: usize) -> Result<Program, &'static str> {
+pub fn compile(tree: &Tree, direction: Direction, size: usize, branch_tables: bool) -> Result<Program, &'static str> {
     let mut c = Compiler { tree, insts: Vec::with_capacity(size.min(MAX_INSTS) + 1), sets: Vec::new(), forks: Vec::new(), direction };
     c.node(tree.root)?;
     c.push(Inst::Match)?;
@@ -211,6 +217,9 @@ pub fn compile(tree: &Tree, direction: Direction, size: usize) -> Result<Program
         Program { insts: c.insts, sets: c.sets, forks: c.forks, direction, first_bytes: None, required: None, classes, class_count };
     let mut seen = Visits::default();
     program.first_bytes = first_bytes(&program, 0, &mut seen);
+    if !branch_tables {
+        return Ok(program);
+    }
     // Each branch's first bytes, now that every branch's continuation is compiled.
     for f in 0..program.forks.len() {
         for b in 0..program.forks.get(f).map_or(0, |fork| fork.branches.len()) {
@@ -490,7 +499,7 @@ mod tests {
     fn byte_classes_are_the_coarsest_that_tell_every_test_apart() {
         for pattern in [r"\bno(t| longer) [a-c]\w+ [^.!?\n]{0,40}refund", r"[0-9]{3}[- .]?\d{4}", "x", r"(?:café|ü)\s*[^a-z]"] {
             let tree = parse(pattern).expect("a valid pattern");
-            let program = compile(&tree, Direction::Forward, pattern.len()).expect("it compiles");
+            let program = compile(&tree, Direction::Forward, pattern.len(), true).expect("it compiles");
             let alike = |a: u8, b: u8| {
                 is_word_byte(a) == is_word_byte(b)
                     && program.sets.iter().all(|s| s.contains(a) == s.contains(b))
