@@ -304,15 +304,15 @@ impl Parser<'_> {
             }
             // Letters in a row make one literal, not one node each: a plain
             // character with no quantifier after it joins the run. ASCII runs
-            // are taken whole: most of a rule file is words.
+            // are taken whole (most of a rule file is words), other
+            // characters one at a time.
             let run = self.literal_run();
-            let quantifier_next = run == 0 && matches!(self.peek_at(1), Some('?' | '*' | '+' | '{'));
             let item = if run > 0 {
                 let from = self.i;
                 self.i += run;
                 let bytes = self.pattern.as_bytes().get(from..self.i).unwrap_or(&[]);
                 self.tree.literal(bytes)
-            } else if !quantifier_next && !is_special(c) {
+            } else if !is_special(c) && !matches!(self.peek_at(1), Some('?' | '*' | '+' | '{')) {
                 self.next();
                 let mut buf = [0; 4];
                 self.tree.literal(c.encode_utf8(&mut buf).as_bytes())
@@ -331,7 +331,7 @@ impl Parser<'_> {
     }
 
     /// How many bytes from here are plain ASCII characters that no
-    /// quantifier follows: one literal.
+    /// quantifier follows, up to the end of the branch: one literal.
     fn literal_run(&self) -> usize {
         let bytes = self.pattern.as_bytes().get(self.i..).unwrap_or(&[]);
         let mut n = 0;
