@@ -56,8 +56,8 @@ fn bucket_of(h: u64) -> u32 {
     ((h >> 32) ^ h) as u32 & (BUCKETS as u32 - 1)
 }
 
-// The kinds of a word's feature names (`w:` of `w:word`), hashed: its
-// features are hashed on from these (`fnv1a_more`), the names never written out.
+// The kinds of feature names (`w:` of `w:word`), hashed: a feature is hashed
+// on from its kind (`fnv1a_more`), the name never written out.
 const WORD: u64 = fnv1a(b"w:");
 const NEGATED: u64 = fnv1a(b"n:");
 const OPENING: u64 = fnv1a(b"f:");
@@ -65,6 +65,10 @@ const IN_TITLE: u64 = fnv1a(b"t:");
 const AFTER_CONTRAST: u64 = fnv1a(b"a:");
 const NEGATED_AFTER_CONTRAST: u64 = fnv1a(b"A:");
 const PAIR: u64 = fnv1a(b"b:");
+const CAUSE: u64 = fnv1a(b"r:");
+const SCORE_BIN: u64 = fnv1a(b"c:");
+const LENGTH: u64 = fnv1a(b"L:");
+const FIGURES: u64 = fnv1a(b"d:");
 
 /// A trained model: bias, dense weights and the bucket table.
 #[derive(Clone)]
@@ -225,9 +229,7 @@ pub struct PartView<'a> {
 /// Builds the model's features.
 pub fn features(parts: &[PartView]) -> Features {
     let mut out = Features::default();
-    let mut buf = String::with_capacity(32);
-    let emit = |buf: &str, out: &mut Features| out.sparse.push(feature_bucket(buf));
-    let emit_word = |kind: u64, word: &[u8], out: &mut Features| out.sparse.push(bucket_of(fnv1a_more(kind, word)));
+    let emit = |kind: u64, rest: &[u8], out: &mut Features| out.sparse.push(bucket_of(fnv1a_more(kind, rest)));
     let (mut compound, mut positive, mut negative, mut complaints) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     let (mut last_clause, mut contrast, mut question, mut words) = (0.0f32, 0.0f32, 0.0f32, 0usize);
     let (mut worst, mut best, mut title, mut exclaim) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
@@ -250,21 +252,21 @@ pub fn features(parts: &[PartView]) -> Features {
                     words += 1;
                     let negated = part.reading.negated.get(i).copied().unwrap_or(false);
                     let word = t.norm.as_bytes();
-                    emit_word(if negated { NEGATED } else { WORD }, word, &mut out);
+                    emit(if negated { NEGATED } else { WORD }, word, &mut out);
                     if opening {
                         opening = false;
-                        emit_word(OPENING, word, &mut out);
+                        emit(OPENING, word, &mut out);
                     }
                     digits |= word.iter().any(|b| b.is_ascii_digit());
                     while contrasts.next_if(|span| span.end <= i).is_some() {}
                     let after_contrast = contrasts.peek().is_some_and(|span| span.contains(&i));
                     if part.title {
-                        emit_word(IN_TITLE, word, &mut out);
+                        emit(IN_TITLE, word, &mut out);
                     } else if after_contrast {
-                        emit_word(if negated { NEGATED_AFTER_CONTRAST } else { AFTER_CONTRAST }, word, &mut out);
+                        emit(if negated { NEGATED_AFTER_CONTRAST } else { AFTER_CONTRAST }, word, &mut out);
                     }
                     if let Some(pair) = prev {
-                        emit_word(pair, word, &mut out);
+                        emit(pair, word, &mut out);
                     }
                     prev = Some(fnv1a_more(fnv1a_more(PAIR, word), b" "));
                 }
@@ -280,10 +282,7 @@ pub fn features(parts: &[PartView]) -> Features {
             }
         }
         for hit in part.causes.iter().filter(|h| !h.flags.weak) {
-            buf.clear();
-            buf.push_str("r:");
-            buf.push_str(hit.label.id());
-            emit(&buf, &mut out);
+            emit(CAUSE, hit.label.id().as_bytes(), &mut out);
         }
         compound += part.reading.compound;
         positive += part.reading.positive;
@@ -324,20 +323,13 @@ pub fn features(parts: &[PartView]) -> Features {
         51..=100 => 4,
         _ => 5,
     };
-    // Written into the word buffer: no string allocated a review.
-    let digit = |n: i32| char::from_digit(n.clamp(0, 9) as u32, 10).unwrap_or('0');
-    buf.clear();
-    buf.extend(['c', ':', digit(bin)]);
-    emit(&buf, &mut out);
-    buf.clear();
-    buf.extend(['L', ':', digit(length)]);
-    emit(&buf, &mut out);
-    buf.clear();
-    buf.extend(['c', ':', digit(bin), ':', digit(length)]);
-    emit(&buf, &mut out);
+    let digit = |n: i32| b'0' + n.clamp(0, 9) as u8;
+    emit(SCORE_BIN, &[digit(bin)], &mut out);
+    emit(LENGTH, &[digit(length)], &mut out);
+    emit(SCORE_BIN, &[digit(bin), b':', digit(length)], &mut out);
     // Figures (prices, sizes, model numbers) mark a factual statement.
     if digits {
-        emit("d:1", &mut out);
+        emit(FIGURES, b"1", &mut out);
     }
     out.sparse.sort_unstable();
     out.sparse.dedup();
