@@ -17,11 +17,25 @@ use lexicon::LexiconReading;
 use rules::{Hit, RuleBook};
 use sentiment::{PartView, SentimentModel, SHIPPED_MODEL};
 
-// The rule files as build.rs writes them: comments dropped, index columns added.
-pub static ROOT_CAUSES: LazyLock<RuleBook<Category>> =
-    LazyLock::new(|| RuleBook::load(include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules")), Category::from_id));
-pub static RISKS: LazyLock<RuleBook<Risk>> =
-    LazyLock::new(|| RuleBook::load(include_str!(concat!(env!("OUT_DIR"), "/risks.rules")), Risk::from_id));
+/// What a rule raises: a root cause or a risk flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    Cause(Category),
+    Risk(Risk),
+}
+
+/// Both rule files as build.rs writes them (comments dropped, index columns
+/// added), in one index: a review's words are looked up once for both.
+pub static RULES: LazyLock<RuleBook<Label>> = LazyLock::new(|| {
+    let files = [
+        include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules")),
+        include_str!(concat!(env!("OUT_DIR"), "/risks.rules")),
+    ];
+    RuleBook::load(&files, |file, name| match file {
+        0 => Category::from_id(name).map(Label::Cause),
+        _ => Risk::from_id(name).map(Label::Risk),
+    })
+});
 
 /// A model probability this high overrides the other half of a mixed review.
 const CLEAR: f32 = 0.75;
@@ -100,8 +114,14 @@ impl<'a> Part<'a> {
         let lower = text.to_ascii_lowercase(); // keeps byte offsets
         let tokens = tokenize(text);
         let reading = lexicon::read(&tokens);
-        let causes = outranked_removed(ROOT_CAUSES.hits(text, &lower, &tokens, &reading));
-        let risks = RISKS.hits(text, &lower, &tokens, &reading);
+        let (mut causes, mut risks) = (Vec::new(), Vec::new());
+        for hit in RULES.hits(text, &lower, &tokens, &reading) {
+            match hit.label {
+                Label::Cause(c) => causes.push(hit.relabel(c)),
+                Label::Risk(r) => risks.push(hit.relabel(r)),
+            }
+        }
+        let causes = outranked_removed(causes);
         Part { field, text, lower, tokens, reading, causes, risks }
     }
 

@@ -49,8 +49,8 @@ impl Flags {
 }
 
 pub struct Rule {
-    /// Its label's number in `RuleBook::labels`, or `NO_LABEL`.
-    label: u16,
+    /// Its label's number in `RuleBook::labels` (or `NO_LABEL`), and its file.
+    label: Numbered,
     pub weight: f32,
     pub flags: Flags,
     /// As the rule file writes it: our pattern engine reads bytes and ASCII
@@ -76,6 +76,14 @@ enum Side {
 
 /// A rule whose label did not load: it never reports (the data test fails on it).
 const NO_LABEL: u16 = u16::MAX;
+
+/// A label by its number, and the rule file that raised it: evidence is
+/// weighed within one file's labels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Numbered {
+    label: u16,
+    file: u8,
+}
 
 impl Rule {
     fn matcher(&self) -> Option<&Matcher> {
@@ -185,13 +193,22 @@ pub struct Hit<L> {
     pub end: usize,
 }
 
+impl<L> Hit<L> {
+    /// The same hit under another label type.
+    pub fn relabel<M>(&self, label: M) -> Hit<M> {
+        Hit { label, weight: self.weight, flags: self.flags, start: self.start, end: self.end }
+    }
+}
+
 impl<L: Copy + PartialEq> RuleBook<L> {
-    /// Loads a rule file as `build.rs` writes it (index columns, then the rule).
-    pub fn load(file: &'static str, parse_label: impl Fn(&str) -> Option<L>) -> Self {
-        let (mut rules, names, mut problems) = Rules::load(file);
+    /// Loads rule files as `build.rs` writes them (index columns, then the
+    /// rule) into one index, so a review's words are looked up once for all
+    /// of them. `parse_label` reads a label name of the file with that number.
+    pub fn load(files: &[&'static str], parse_label: impl Fn(usize, &str) -> Option<L>) -> Self {
+        let (mut rules, names, mut problems) = Rules::load(files);
         let mut labels: Vec<L> = Vec::new();
         for (rule, name) in rules.rules.iter_mut().zip(names) {
-            let Some(label) = parse_label(name) else {
+            let Some(label) = parse_label(usize::from(rule.label.file), name) else {
                 problems.push(format!("unknown label {name}: {}", rule.pattern));
                 continue;
             };
@@ -199,7 +216,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
                 labels.push(label);
                 labels.len() - 1
             });
-            rule.label = u16::try_from(number).unwrap_or(NO_LABEL);
+            rule.label.label = u16::try_from(number).unwrap_or(NO_LABEL);
         }
         RuleBook { labels, rules, problems }
     }
@@ -217,7 +234,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
 
     /// The labels the rules raise, one per rule.
     pub fn labels(&self) -> impl Iterator<Item = L> + '_ {
-        self.rules.rules.iter().filter_map(|r| self.labels.get(usize::from(r.label)).copied())
+        self.rules.rules.iter().filter_map(|r| self.labels.get(usize::from(r.label.label)).copied())
     }
 
     /// How many rules have no anchor words and run on every text.
@@ -239,7 +256,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         let hits = self.rules.hits(text, lower, tokens, reading);
         hits.into_iter()
             .filter_map(|h| {
-                let label = *self.labels.get(usize::from(h.label))?;
+                let label = *self.labels.get(usize::from(h.label.label))?;
                 Some(Hit { label, weight: h.weight, flags: h.flags, start: h.start, end: h.end })
             })
             .collect()
@@ -247,15 +264,16 @@ impl<L: Copy + PartialEq> RuleBook<L> {
 }
 
 impl Rules {
-    /// The rules of a rule file, their label names (one per rule), and the
+    /// The rules of rule files, their label names (one per rule), and the
     /// lines that failed to load.
-    fn load(file: &'static str) -> (Rules, Vec<&'static str>, Vec<String>) {
+    fn load(files: &[&'static str]) -> (Rules, Vec<&'static str>, Vec<String>) {
+        let bytes: usize = files.iter().map(|f| f.len()).sum();
         let mut names = Vec::new();
         let mut problems = Vec::new();
         let mut book = Rules {
             rules: Vec::new(),
             // One distinct index word per 40 to 60 bytes of the file: sized once, not regrown.
-            by_word: FastMap::with_capacity_and_hasher(file.len() / 36, Default::default()),
+            by_word: FastMap::with_capacity_and_hasher(bytes / 36, Default::default()),
             chained: Vec::new(),
             by_start: FastMap::default(),
             prefix_heads: vec![0; 1 << 10],
@@ -265,9 +283,12 @@ impl Rules {
             at_every_word: Vec::new(),
             needs_more: Vec::new(),
         };
-        for line in data_lines(file) {
-            if let Err(problem) = book.add(line, &mut names) {
-                problems.push(problem);
+        for (number, file) in files.iter().enumerate() {
+            let number = u8::try_from(number).unwrap_or(u8::MAX);
+            for line in data_lines(file) {
+                if let Err(problem) = book.add(line, number, &mut names) {
+                    problems.push(problem);
+                }
             }
         }
         (book, names, problems)
@@ -280,7 +301,7 @@ impl Rules {
 
     /// Adds one line's rule (and its label's name to `names`), or says what is wrong with it.
     #[inline(never)]
-    fn add(&mut self, line: &'static str, names: &mut Vec<&'static str>) -> Result<(), String> {
+    fn add(&mut self, line: &'static str, file: u8, names: &mut Vec<&'static str>) -> Result<(), String> {
         // Cut at the first seven tabs (the pattern keeps any after): a plain
         // byte loop a column, cheaper than `splitn`'s searcher on a line this short.
         let columns = || -> Option<[&'static str; 8]> {
@@ -323,7 +344,7 @@ impl Rules {
             }
         }
         names.push(label);
-        self.rules.push(Rule { label: NO_LABEL, weight, flags: f, pattern, side, matcher: OnceLock::new() });
+        self.rules.push(Rule { label: Numbered { label: NO_LABEL, file }, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         Ok(())
     }
 
@@ -449,7 +470,7 @@ impl Rules {
     }
 
     /// As `RuleBook::hits`, with labels by number.
-    fn hits(&self, text: &str, lower: &str, tokens: &[Token], reading: &LexiconReading) -> Vec<Hit<u16>> {
+    fn hits(&self, text: &str, lower: &str, tokens: &[Token], reading: &LexiconReading) -> Vec<Hit<Numbered>> {
         let mut hits = Vec::new();
         // Long texts are read in sentence-bounded chunks, so each rule runs only
         // over the chunks holding its words: linear time however long the text.
@@ -475,11 +496,11 @@ impl Rules {
         chunk_tokens: &[Token],
         tokens: &[Token],
         reading: &LexiconReading,
-        hits: &mut Vec<Hit<u16>>,
+        hits: &mut Vec<Hit<Numbered>>,
     ) {
         let first = hits.len();
         let mut keep = |rule: &Rule, start: usize, end: usize| {
-            if rule.label == NO_LABEL {
+            if rule.label.label == NO_LABEL {
                 return;
             }
             // Byte-level patterns may stop inside a character: widen to whole ones.
@@ -528,10 +549,11 @@ impl Rules {
         if let Some(found) = hits.get_mut(first..) {
             found.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         }
-        let mut kept: Vec<Hit<u16>> = hits.drain(first..).collect();
-        let mut out: Vec<Hit<u16>> = Vec::with_capacity(kept.len());
+        let mut kept: Vec<Hit<Numbered>> = hits.drain(first..).collect();
+        let mut out: Vec<Hit<Numbered>> = Vec::with_capacity(kept.len());
         for h in kept.drain(..) {
-            let inside = out.iter().rev().take_while(|o| o.end > h.start).any(|o| {
+            let same_file = |o: &&Hit<Numbered>| o.label.file == h.label.file;
+            let inside = out.iter().rev().filter(same_file).take_while(|o| o.end > h.start).any(|o| {
                 o.label == h.label && o.weight == h.weight && o.flags == h.flags && o.start <= h.start && h.end <= o.end
             });
             if !inside {
@@ -668,7 +690,7 @@ mod tests {
 
     #[test]
     fn one_scan_passes_a_review_with_nothing_the_anywhere_rules_want() {
-        let risks = RuleBook::load(include_str!(concat!(env!("OUT_DIR"), "/risks.rules")), Risk::from_id).rules;
+        let risks = RuleBook::load(&[include_str!(concat!(env!("OUT_DIR"), "/risks.rules"))], |_, name| Risk::from_id(name)).rules;
         let plain = "the dress runs small, the colour is lovely and it washed well";
         let real = texts(600);
         for exact in [false, true] {
@@ -715,10 +737,14 @@ mod tests {
         let causes = include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules"));
         let risks = include_str!(concat!(env!("OUT_DIR"), "/risks.rules"));
         let found = same_hits(
-            &RuleBook::load(causes, Category::from_id),
-            &RuleBook::load(compact(causes), Category::from_id),
+            &RuleBook::load(&[causes], |_, name| Category::from_id(name)),
+            &RuleBook::load(&[compact(causes)], |_, name| Category::from_id(name)),
             &texts,
-        ) + same_hits(&RuleBook::load(risks, Risk::from_id), &RuleBook::load(compact(risks), Risk::from_id), &texts);
+        ) + same_hits(
+            &RuleBook::load(&[risks], |_, name| Risk::from_id(name)),
+            &RuleBook::load(&[compact(risks)], |_, name| Risk::from_id(name)),
+            &texts,
+        );
         assert!(found > 100, "only {found} hits compared");
     }
 }
