@@ -129,9 +129,12 @@ struct Rules {
     /// Whole first word -> the rules it anchors and the rules that also need
     /// it: one lookup a word of the text.
     by_word: FastMap<&'static str, Word>,
-    /// The index's chains of rules (`Chain`): each link a rule and the
+    /// While loading, the index's chains of rules: each link a rule and the
     /// table place of the chain's next link (or `NO_RULE`), in rule order.
     chained: Vec<(u32, u32)>,
+    /// Once loaded, each word's lists as runs of one table (`lay_out`): a
+    /// review's words read their rules in a row, not link by link.
+    listed: Vec<u32>,
     /// Word starts (a first word the pattern cuts short, "refund" of
     /// "refund(s|ed)?") by their first two bytes (or first byte and 0), each
     /// with its rules.
@@ -156,17 +159,18 @@ struct Rules {
     needs_more: Vec<u64>,
 }
 
-/// A word of the index.
+/// A word of the index. One table for every word's rules, not a vector
+/// (an allocation) a word.
 struct Word {
-    /// The rules it anchors: the chain's first and last links in
-    /// `Rules::chained`, or `NO_RULE`. One table for every word's rules,
-    /// not a vector (an allocation) a word.
+    /// The rules it anchors.
     anchors: Chain,
-    /// The rules that also need it, chained the same way.
+    /// The rules that also need it.
     needed_by: Chain,
 }
 
-/// Rules in a list, as links in `Rules::chained`.
+/// Rules in a list. While loading, a chain's first and last links in
+/// `Rules::chained` (or `NO_RULE`); once loaded, the run
+/// `Rules::listed[first..last]`.
 #[derive(Clone, Copy)]
 struct Chain {
     first: u32,
@@ -275,6 +279,7 @@ impl Rules {
             // One distinct index word per 40 to 60 bytes of the file: sized once, not regrown.
             by_word: FastMap::with_capacity_and_hasher(bytes / 36, Default::default()),
             chained: Vec::new(),
+            listed: Vec::new(),
             by_start: FastMap::default(),
             prefix_heads: vec![0; 1 << 10],
             short_prefixes: [0; 4],
@@ -291,6 +296,7 @@ impl Rules {
                 }
             }
         }
+        book.lay_out();
         (book, names, problems)
     }
 
@@ -346,6 +352,25 @@ impl Rules {
         names.push(label);
         self.rules.push(Rule { label: Numbered { label: NO_LABEL, file }, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         Ok(())
+    }
+
+    /// Lays each word's chains out as runs of `listed`, and drops the chains.
+    #[inline(never)]
+    fn lay_out(&mut self) {
+        let mut listed = Vec::with_capacity(self.chained.len());
+        for word in self.by_word.values_mut() {
+            for list in [&mut word.anchors, &mut word.needed_by] {
+                let first = listed.len() as u32;
+                let mut at = list.first;
+                while let Some(&(rule, next)) = self.chained.get(at as usize) {
+                    listed.push(rule);
+                    at = next;
+                }
+                *list = Chain { first, last: listed.len() as u32 };
+            }
+        }
+        self.listed = listed;
+        self.chained = Vec::new();
     }
 
     /// Rule `index` also needs `word` (or another of its list).
@@ -413,7 +438,7 @@ impl Rules {
                 lists += 1;
             }
             if let Some(Some(word)) = words.get(at) {
-                if word.anchors.first != NO_RULE {
+                if word.anchors.first != word.anchors.last {
                     out.extend(self.rules_of(word.anchors).filter(|r| wanted(r)).map(|r| (r, at)));
                     lists += 1;
                 }
@@ -444,14 +469,10 @@ impl Rules {
         out
     }
 
-    /// A chain's rules, in rule order.
-    fn rules_of(&self, chain: Chain) -> impl Iterator<Item = usize> + '_ {
-        let mut at = chain.first;
-        std::iter::from_fn(move || {
-            let &(rule, next) = self.chained.get(at as usize)?;
-            at = next;
-            Some(rule as usize)
-        })
+    /// A word's list of rules (laid out), in rule order.
+    fn rules_of(&self, list: Chain) -> impl Iterator<Item = usize> + '_ {
+        let run = self.listed.get(list.first as usize..list.last as usize).unwrap_or(&[]);
+        run.iter().map(|&rule| rule as usize)
     }
 
     /// The rules that match anywhere, on the original text (`exact`) or not, as one pattern.
