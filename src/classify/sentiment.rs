@@ -226,10 +226,72 @@ pub struct PartView<'a> {
     pub causes: &'a [Hit<Category>],
 }
 
+/// The buckets a review's features fall in, one bit each: a review's few
+/// hundred buckets come out ascending and each once without sorting them.
+/// Reading them back leaves the table empty, so one table serves every
+/// review without clearing its 8 KB each time.
+struct Buckets {
+    bits: [u64; BUCKETS / 64],
+    /// Which words of `bits` hold a bit, so reading them back skips the empty ones.
+    words: [u64; BUCKETS / 64 / 64],
+    count: usize,
+}
+
+impl Buckets {
+    const fn new() -> Self {
+        Buckets { bits: [0; BUCKETS / 64], words: [0; BUCKETS / 64 / 64], count: 0 }
+    }
+
+    fn insert(&mut self, bucket: u32) {
+        let (word, bit) = (bucket as usize / 64, 1u64 << (bucket % 64));
+        if let Some(w) = self.bits.get_mut(word) {
+            self.count += usize::from(*w & bit == 0);
+            *w |= bit;
+            if let Some(s) = self.words.get_mut(word / 64) {
+                *s |= 1 << (word % 64);
+            }
+        }
+    }
+
+    /// The buckets inserted, ascending; the table is empty again after.
+    fn take_ascending(&mut self) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.count);
+        for (i, summary) in self.words.iter_mut().enumerate() {
+            for word in set_bits(std::mem::take(summary)).map(|w| i * 64 + w) {
+                let bits = self.bits.get_mut(word).map_or(0, std::mem::take);
+                out.extend(set_bits(bits).map(|b| (word * 64 + b) as u32));
+            }
+        }
+        self.count = 0;
+        out
+    }
+}
+
+/// The positions of the bits set in `bits`, lowest first.
+fn set_bits(mut bits: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let at = bits.trailing_zeros() as usize;
+        bits &= bits.wrapping_sub(1);
+        (at < 64).then_some(at)
+    })
+}
+
+thread_local! {
+    static PRESENT: std::cell::RefCell<Buckets> = const { std::cell::RefCell::new(Buckets::new()) };
+}
+
 /// Builds the model's features.
 pub fn features(parts: &[PartView]) -> Features {
+    PRESENT.with(|table| match table.try_borrow_mut() {
+        Ok(mut present) => features_into(parts, &mut present),
+        Err(_) => features_into(parts, &mut Buckets::new()),
+    })
+}
+
+/// `features`, with the buckets gathered in `present` (empty, and left empty).
+fn features_into(parts: &[PartView], present: &mut Buckets) -> Features {
     let mut out = Features::default();
-    let emit = |kind: u64, rest: &[u8], out: &mut Features| out.sparse.push(bucket_of(fnv1a_more(kind, rest)));
+    let emit = |kind: u64, rest: &[u8], out: &mut Buckets| out.insert(bucket_of(fnv1a_more(kind, rest)));
     let (mut compound, mut positive, mut negative, mut complaints) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     let (mut last_clause, mut contrast, mut question, mut words) = (0.0f32, 0.0f32, 0.0f32, 0usize);
     let (mut worst, mut best, mut title, mut exclaim) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
@@ -252,21 +314,21 @@ pub fn features(parts: &[PartView]) -> Features {
                     words += 1;
                     let negated = part.reading.negated.get(i).copied().unwrap_or(false);
                     let word = t.norm.as_bytes();
-                    emit(if negated { NEGATED } else { WORD }, word, &mut out);
+                    emit(if negated { NEGATED } else { WORD }, word, present);
                     if opening {
                         opening = false;
-                        emit(OPENING, word, &mut out);
+                        emit(OPENING, word, present);
                     }
                     digits |= word.iter().any(|b| b.is_ascii_digit());
                     while contrasts.next_if(|span| span.end <= i).is_some() {}
                     let after_contrast = contrasts.peek().is_some_and(|span| span.contains(&i));
                     if part.title {
-                        emit(IN_TITLE, word, &mut out);
+                        emit(IN_TITLE, word, present);
                     } else if after_contrast {
-                        emit(if negated { NEGATED_AFTER_CONTRAST } else { AFTER_CONTRAST }, word, &mut out);
+                        emit(if negated { NEGATED_AFTER_CONTRAST } else { AFTER_CONTRAST }, word, present);
                     }
                     if let Some(pair) = prev {
-                        emit(pair, word, &mut out);
+                        emit(pair, word, present);
                     }
                     prev = Some(fnv1a_more(fnv1a_more(PAIR, word), b" "));
                 }
@@ -282,7 +344,7 @@ pub fn features(parts: &[PartView]) -> Features {
             }
         }
         for hit in part.causes.iter().filter(|h| !h.flags.weak) {
-            emit(CAUSE, hit.label.id().as_bytes(), &mut out);
+            emit(CAUSE, hit.label.id().as_bytes(), present);
         }
         compound += part.reading.compound;
         positive += part.reading.positive;
@@ -324,15 +386,14 @@ pub fn features(parts: &[PartView]) -> Features {
         _ => 5,
     };
     let digit = |n: i32| b'0' + n.clamp(0, 9) as u8;
-    emit(SCORE_BIN, &[digit(bin)], &mut out);
-    emit(LENGTH, &[digit(length)], &mut out);
-    emit(SCORE_BIN, &[digit(bin), b':', digit(length)], &mut out);
+    emit(SCORE_BIN, &[digit(bin)], present);
+    emit(LENGTH, &[digit(length)], present);
+    emit(SCORE_BIN, &[digit(bin), b':', digit(length)], present);
     // Figures (prices, sizes, model numbers) mark a factual statement.
     if digits {
-        emit(FIGURES, b"1", &mut out);
+        emit(FIGURES, b"1", present);
     }
-    out.sparse.sort_unstable();
-    out.sparse.dedup();
+    out.sparse = present.take_ascending();
     out.dense = [
         compound,
         (positive / 5.0).tanh(),
