@@ -280,6 +280,19 @@ thread_local! {
     static PRESENT: std::cell::RefCell<Buckets> = const { std::cell::RefCell::new(Buckets::new()) };
 }
 
+/// FNV-1a (`fnv1a_more`) continued from four starts over the same bytes in
+/// one pass, since a word's features all hash it; and whether it holds a digit.
+fn fnv1a_lanes(mut lanes: [u64; 4], bytes: &[u8]) -> ([u64; 4], bool) {
+    let mut digit = false;
+    for &b in bytes {
+        digit |= b.is_ascii_digit();
+        for h in &mut lanes {
+            *h = (*h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    (lanes, digit)
+}
+
 /// Builds the model's features.
 pub fn features(parts: &[PartView]) -> Features {
     PRESENT.with(|table| match table.try_borrow_mut() {
@@ -314,23 +327,31 @@ fn features_into(parts: &[PartView], present: &mut Buckets) -> Features {
                     words += 1;
                     let negated = part.reading.negated.get(i).copied().unwrap_or(false);
                     let word = t.norm.as_bytes();
-                    emit(if negated { NEGATED } else { WORD }, word, present);
                     if opening {
                         opening = false;
                         emit(OPENING, word, present);
                     }
-                    digits |= word.iter().any(|b| b.is_ascii_digit());
                     while contrasts.next_if(|span| span.end <= i).is_some() {}
                     let after_contrast = contrasts.peek().is_some_and(|span| span.contains(&i));
-                    if part.title {
-                        emit(IN_TITLE, word, present);
+                    let marked = if part.title {
+                        Some(IN_TITLE)
                     } else if after_contrast {
-                        emit(if negated { NEGATED_AFTER_CONTRAST } else { AFTER_CONTRAST }, word, present);
+                        Some(if negated { NEGATED_AFTER_CONTRAST } else { AFTER_CONTRAST })
+                    } else {
+                        None
+                    };
+                    let kind = if negated { NEGATED } else { WORD };
+                    let ([alone, pair_start, pair, marked_word], digit) =
+                        fnv1a_lanes([kind, PAIR, prev.unwrap_or(0), marked.unwrap_or(0)], word);
+                    digits |= digit;
+                    present.insert(bucket_of(alone));
+                    if marked.is_some() {
+                        present.insert(bucket_of(marked_word));
                     }
-                    if let Some(pair) = prev {
-                        emit(pair, word, present);
+                    if prev.is_some() {
+                        present.insert(bucket_of(pair));
                     }
-                    prev = Some(fnv1a_more(fnv1a_more(PAIR, word), b" "));
+                    prev = Some(fnv1a_more(pair_start, b" "));
                 }
                 TokenKind::ClauseEnd => {
                     if t.norm == "?" {
@@ -465,6 +486,16 @@ mod tests {
         assert!(titled.contains(&feature_bucket("f:works")));
         assert!(!titled.contains(&feature_bucket("f:great")));
         assert!(!titled.contains(&feature_bucket("d:1")));
+    }
+
+    #[test]
+    fn a_word_hashed_in_lanes_is_hashed_as_alone() {
+        for word in ["", "fit", "64gb", "café"] {
+            let starts = [WORD, PAIR, 0, fnv1a(b"b:runs ")];
+            let (lanes, digit) = fnv1a_lanes(starts, word.as_bytes());
+            assert_eq!(lanes, starts.map(|h| fnv1a_more(h, word.as_bytes())));
+            assert_eq!(digit, word.contains("64"));
+        }
     }
 
     #[test]
