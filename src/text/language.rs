@@ -175,7 +175,8 @@ fn elision(word: &str) -> Option<&'static [Language]> {
 /// The languages a word's most telling letter points to ("ção": ç may be
 /// French, Portuguese or Turkish, ã is only Portuguese), or Dutch "ij".
 fn letters(word: &str) -> Option<&'static [Language]> {
-    let telling = word.chars().filter_map(letter_languages).min_by_key(|langs| langs.len());
+    // Every telling letter is outside ASCII, as most words are.
+    let telling = if word.is_ascii() { None } else { word.chars().filter_map(letter_languages).min_by_key(|langs| langs.len()) };
     // Dutch spells a long vowel "ij" (mijn, prijs, blij); English words almost never do.
     telling.or_else(|| word.as_bytes().windows(2).any(|pair| pair == b"ij").then_some(&["nl"][..]))
 }
