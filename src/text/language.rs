@@ -102,10 +102,12 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
             add(&mut scores, &["es"]);
         }
     }
-    let words: Vec<&str> = tokens.iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.norm.as_ref()).collect();
-    for (seen, &word) in words.iter().enumerate() {
+    // The words, read twice (counted, then looked up) rather than gathered into a Vec.
+    let words = || tokens.iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.norm.as_ref());
+    let total = words().count();
+    for (seen, word) in words().enumerate() {
         // Once the words left cannot outvote English, the answer is English.
-        if english > foreign + (words.len() - seen) {
+        if english > foreign + (total - seen) {
             return "en";
         }
         if lex.english.contains(word) {
@@ -122,7 +124,7 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
             add(&mut scores, langs);
         }
     }
-    if words.is_empty() && foreign == 0 {
+    if total == 0 && foreign == 0 {
         return "und";
     }
     if foreign <= english {
@@ -130,8 +132,8 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
         // shares is there, or too few words of letters only (numbers and
         // codes say nothing of the language) to tell.
         let unlisted = english == 0
-            && !words.iter().any(|w| SHARED_WITH_ENGLISH.contains(w))
-            && words.iter().filter(|w| w.chars().all(char::is_alphabetic)).count() >= UNKNOWN_AFTER;
+            && !words().any(|w| SHARED_WITH_ENGLISH.contains(&w))
+            && words().filter(|w| w.chars().all(char::is_alphabetic)).count() >= UNKNOWN_AFTER;
         return if unlisted { "und" } else { "en" };
     }
     // The best-scored language; on a tie, the first in the file.
