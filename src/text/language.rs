@@ -8,7 +8,7 @@
 //! The text is English unless its foreign words outnumber its English ones, so
 //! a "très chic" or a "danke" inside an English review leaves it English.
 
-use crate::fast_hash::{FastMap, FastSet};
+use crate::fast_hash::FastMap;
 use std::sync::LazyLock;
 
 use super::tokens::{Token, TokenKind};
@@ -26,12 +26,19 @@ const UNKNOWN_AFTER: usize = 8;
 const SHARED_WITH_ENGLISH: &[&str] = &["a", "in", "on", "an", "as", "so", "me", "no", "do", "am"];
 
 struct Lexicon {
-    english: FastSet<&'static str>,
-    /// word -> the foreign languages it marks, one bit each (bit i: `order[i]`):
-    /// no vector a word to allocate when a page starts.
-    foreign: FastMap<&'static str, u32>,
+    /// Every listed word, English or foreign, in one map: a word is looked up once.
+    words: FastMap<&'static str, Listed>,
     /// Foreign languages in file order, to break ties the same way every time.
     order: Vec<Language>,
+}
+
+/// Which list a word is on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Listed {
+    English,
+    /// The foreign languages it marks, one bit each (bit i: `order[i]`):
+    /// no vector a word to allocate when a page starts.
+    Foreign(u32),
 }
 
 /// How many foreign languages `languages.txt` may list (a bit each).
@@ -40,11 +47,7 @@ const MAX_FOREIGN: usize = 32;
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let file = include_str!("languages.txt");
     // About one word in seven bytes, English's and the others' alike: sized once.
-    let mut lex = Lexicon {
-        english: FastSet::with_capacity_and_hasher(file.len() / 40, Default::default()),
-        foreign: FastMap::with_capacity_and_hasher(file.len() / 8, Default::default()),
-        order: Vec::new(),
-    };
+    let mut lex = Lexicon { words: FastMap::with_capacity_and_hasher(file.len() / 7, Default::default()), order: Vec::new() };
     for line in file.lines().filter(|l| !l.starts_with('#')) {
         let Some((code, list)) = line.split_once('\t') else { continue };
         if code == "en" {
@@ -66,23 +69,20 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
 impl Lexicon {
     #[inline(never)]
     fn english_word(&mut self, word: &'static str) {
-        self.english.insert(word);
+        self.words.insert(word, Listed::English);
     }
 
     #[inline(never)]
     fn foreign_word(&mut self, word: &'static str, bit: u32) {
-        *self.foreign.entry(word).or_default() |= bit;
+        // The lists keep English apart (a test checks): a word on both stays English.
+        if let Listed::Foreign(mask) = self.words.entry(word).or_insert(Listed::Foreign(0)) {
+            *mask |= bit;
+        }
     }
 
-    /// The languages a foreign word marks, in file order, written into `out`.
-    fn languages_of<'b>(&self, mask: u32, out: &'b mut [Language; MAX_FOREIGN]) -> &'b [Language] {
-        let marked = self.order.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0);
-        let mut n = 0;
-        for (slot, (_, &lang)) in out.iter_mut().zip(marked) {
-            *slot = lang;
-            n += 1;
-        }
-        out.get(..n).unwrap_or(&[])
+    /// The languages a foreign word marks, in file order.
+    fn languages_of(&self, mask: u32) -> impl Iterator<Item = Language> + '_ {
+        self.order.iter().enumerate().filter(move |(i, _)| mask & (1 << i) != 0).map(|(_, &lang)| lang)
     }
 }
 
@@ -99,7 +99,7 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
     if text.as_bytes().contains(&0xC2) {
         for _ in text.chars().filter(|c| matches!(c, '¿' | '¡')) {
             foreign += 1;
-            add(&mut scores, &["es"]);
+            add(&mut scores, 1, ["es"].into_iter());
         }
     }
     // The words, read twice (counted, then looked up) rather than gathered into a Vec.
@@ -110,18 +110,21 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
         if english > foreign + (total - seen) {
             return "en";
         }
-        if lex.english.contains(word) {
-            english += 1;
-            continue;
-        }
-        let mut listed = [""; MAX_FOREIGN];
-        let marks = match lex.foreign.get(word) {
-            Some(&mask) => Some(lex.languages_of(mask, &mut listed)),
-            None => elision(word).or_else(|| letters(word)),
-        };
-        if let Some(langs) = marks.filter(|l| !l.is_empty()) {
-            foreign += 1;
-            add(&mut scores, langs);
+        match lex.words.get(word) {
+            Some(Listed::English) => english += 1,
+            Some(&Listed::Foreign(mask)) => {
+                let marked = lex.languages_of(mask).count();
+                if marked > 0 {
+                    foreign += 1;
+                    add(&mut scores, marked, lex.languages_of(mask));
+                }
+            }
+            None => {
+                if let Some(langs) = elision(word).or_else(|| letters(word)).filter(|l| !l.is_empty()) {
+                    foreign += 1;
+                    add(&mut scores, langs.len(), langs.iter().copied());
+                }
+            }
         }
     }
     if total == 0 && foreign == 0 {
@@ -149,9 +152,9 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
 }
 
 /// Shares one word's weight between the languages it may belong to.
-fn add(scores: &mut Vec<(Language, f32)>, langs: &[Language]) {
-    let share = 1.0 / langs.len().max(1) as f32;
-    for &lang in langs {
+fn add(scores: &mut Vec<(Language, f32)>, count: usize, langs: impl Iterator<Item = Language>) {
+    let share = 1.0 / count.max(1) as f32;
+    for lang in langs {
         match scores.iter_mut().find(|(l, _)| *l == lang) {
             Some((_, s)) => *s += share,
             None => scores.push((lang, share)),
@@ -374,9 +377,14 @@ mod tests {
 
     #[test]
     fn word_lists_keep_english_apart() {
-        let lex = &*LEXICON;
-        let shared: Vec<&&str> = lex.foreign.keys().filter(|w| lex.english.contains(*w)).collect();
+        let lines = include_str!("languages.txt").lines().filter(|l| !l.starts_with('#'));
+        let (mut english, mut foreign) = (Vec::new(), Vec::new());
+        for (code, list) in lines.filter_map(|l| l.split_once('\t')) {
+            if code == "en" { &mut english } else { &mut foreign }.extend(list.split_whitespace());
+        }
+        let shared: Vec<&&str> = foreign.iter().filter(|w| english.contains(*w)).collect();
         assert!(shared.is_empty(), "on the English line and a foreign one: {shared:?}");
-        assert!(lex.english.len() > 300 && lex.order.len() >= 15);
+        let lex = &*LEXICON;
+        assert!(lex.words.values().filter(|l| **l == Listed::English).count() > 300 && lex.order.len() >= 15);
     }
 }
