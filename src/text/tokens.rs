@@ -41,7 +41,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         let Some(c) = char_at(text, at, b) else { break };
         let start = at;
         at += c.len_utf8();
-        if c.is_alphanumeric() {
+        if b.is_ascii_alphanumeric() || (!b.is_ascii() && c.is_alphanumeric()) {
             let (token, end) = word(text, start);
             tokens.push(token);
             at = end;
@@ -50,6 +50,8 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         let kind = match c {
             '.' | '!' | '?' | ';' | ':' | '\n' | '\u{2026}' => TokenKind::ClauseEnd,
             ',' | '(' | ')' | '-' | '\u{2013}' | '\u{2014}' => TokenKind::Pause,
+            // Spaces, quotes and the rest of ASCII make no token.
+            _ if c.is_ascii() => continue,
             _ if is_sentiment_symbol(c) => TokenKind::Symbol,
             _ => continue,
         };
@@ -78,6 +80,10 @@ fn word(text: &str, start: usize) -> (Token<'_>, usize) {
             letters += usize::from(b.is_ascii_alphabetic());
             end += 1;
             continue;
+        }
+        // A space or a mark ends the word; of ASCII, only an apostrophe may not.
+        if b.is_ascii() && b != b'\'' {
+            break;
         }
         let Some(d) = char_at(text, end, b) else { break };
         let after = end + d.len_utf8();
