@@ -89,21 +89,28 @@ impl Lexicon {
 /// Detects the language of `text` from its script, then, for Latin script,
 /// from its words. Short texts with no telling word count as English.
 pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
-    if let Some(lang) = by_script(text) {
+    detect_language_in(&[(text, tokens)])
+}
+
+/// The language of a review written in parts (body, title), each with its
+/// tokens: what `detect_language` says of the parts joined with spaces, without
+/// joining their texts or copying their tokens.
+pub fn detect_language_in(parts: &[(&str, &[Token])]) -> Language {
+    if let Some(lang) = by_script(parts) {
         return lang;
     }
     let lex = &*LEXICON;
     let mut scores: Vec<(Language, f32)> = Vec::new();
     let (mut english, mut foreign) = (0usize, 0usize);
     // ¿ and ¡ are punctuation, so no token carries them (both are 0xC2 then a byte).
-    if text.as_bytes().contains(&0xC2) {
+    for (text, _) in parts.iter().filter(|(text, _)| text.as_bytes().contains(&0xC2)) {
         for _ in text.chars().filter(|c| matches!(c, '¿' | '¡')) {
             foreign += 1;
             add(&mut scores, 1, ["es"].into_iter());
         }
     }
     // The words, read twice (counted, then looked up) rather than gathered into a Vec.
-    let words = || tokens.iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.norm.as_ref());
+    let words = || parts.iter().flat_map(|(_, tokens)| tokens.iter()).filter(|t| t.kind == TokenKind::Word).map(|t| t.norm.as_ref());
     let total = words().count();
     for (seen, word) in words().enumerate() {
         // Once the words left cannot outvote English, the answer is English.
@@ -258,14 +265,14 @@ fn is_latin(c: char) -> bool {
 }
 
 /// Non-Latin scripts decide the language alone, when they dominate the letters.
-fn by_script(text: &str) -> Option<Language> {
-    if text.is_ascii() {
+fn by_script(parts: &[(&str, &[Token])]) -> Option<Language> {
+    if parts.iter().all(|(text, _)| text.is_ascii()) {
         return None; // Latin letters only
     }
     let (mut latin, mut unknown, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
     let mut ukrainian = false;
     let mut counts: Vec<(Language, usize)> = Vec::new();
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
+    for c in parts.iter().flat_map(|(text, _)| text.chars()).filter(|c| c.is_alphabetic()) {
         if is_latin(c) {
             latin += 1;
             continue;
@@ -367,6 +374,24 @@ mod tests {
         assert_eq!(lang("Bidhaa nzuri sana imefika haraka kabisa nitanunua tena"), "und");
         assert_eq!(lang("no comments on reliability, warranty, repairs, accessories, looks, weight"), "en");
         assert_eq!(lang("Bought this for my abuela and she uses it every single day"), "en");
+    }
+
+    #[test]
+    fn a_review_in_parts_reads_as_its_parts_joined() {
+        let texts = [
+            ("Great jacket", "très chic"),
+            ("Die Qualität ist leider", "nicht gut"),
+            ("¡Increíble", "producto!"),
+            ("很快，好吃", "味道足"),
+            ("Merci", ""),
+            ("", ""),
+            ("Bidhaa nzuri sana imefika", "haraka kabisa nitanunua tena"),
+        ];
+        for (body, title) in texts {
+            let joined = format!("{body} {title}");
+            let (body_tokens, title_tokens) = (tokenize(body), tokenize(title));
+            assert_eq!(detect_language_in(&[(body, &body_tokens), (title, &title_tokens)]), lang(&joined), "{joined}");
+        }
     }
 
     #[test]
