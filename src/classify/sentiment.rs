@@ -280,9 +280,9 @@ thread_local! {
     static PRESENT: std::cell::RefCell<Buckets> = const { std::cell::RefCell::new(Buckets::new()) };
 }
 
-/// FNV-1a (`fnv1a_more`) continued from four starts over the same bytes in
+/// FNV-1a (`fnv1a_more`) continued from several starts over the same bytes in
 /// one pass, since a word's features all hash it; and whether it holds a digit.
-fn fnv1a_lanes(mut lanes: [u64; 4], bytes: &[u8]) -> ([u64; 4], bool) {
+fn fnv1a_lanes<const N: usize>(mut lanes: [u64; N], bytes: &[u8]) -> ([u64; N], bool) {
     let mut digit = false;
     for &b in bytes {
         digit |= b.is_ascii_digit();
@@ -341,13 +341,18 @@ fn features_into(parts: &[PartView], present: &mut Buckets) -> Features {
                         None
                     };
                     let kind = if negated { NEGATED } else { WORD };
-                    let ([alone, pair_start, pair, marked_word], digit) =
-                        fnv1a_lanes([kind, PAIR, prev.unwrap_or(0), marked.unwrap_or(0)], word);
+                    // Most words are neither in a title nor after a contrast: three lanes do.
+                    let ([alone, pair_start, pair], digit) = match marked {
+                        Some(marked) => {
+                            let ([alone, pair_start, pair, marked_word], digit) =
+                                fnv1a_lanes([kind, PAIR, prev.unwrap_or(0), marked], word);
+                            present.insert(bucket_of(marked_word));
+                            ([alone, pair_start, pair], digit)
+                        }
+                        None => fnv1a_lanes([kind, PAIR, prev.unwrap_or(0)], word),
+                    };
                     digits |= digit;
                     present.insert(bucket_of(alone));
-                    if marked.is_some() {
-                        present.insert(bucket_of(marked_word));
-                    }
                     if prev.is_some() {
                         present.insert(bucket_of(pair));
                     }
