@@ -234,18 +234,19 @@ struct Buckets {
     bits: [u64; BUCKETS / 64],
     /// Which words of `bits` hold a bit, so reading them back skips the empty ones.
     words: [u64; BUCKETS / 64 / 64],
-    count: usize,
+    /// How many inserts since the table was last read: room enough for the buckets.
+    inserted: usize,
 }
 
 impl Buckets {
     const fn new() -> Self {
-        Buckets { bits: [0; BUCKETS / 64], words: [0; BUCKETS / 64 / 64], count: 0 }
+        Buckets { bits: [0; BUCKETS / 64], words: [0; BUCKETS / 64 / 64], inserted: 0 }
     }
 
     fn insert(&mut self, bucket: u32) {
         let (word, bit) = (bucket as usize / 64, 1u64 << (bucket % 64));
+        self.inserted += 1;
         if let Some(w) = self.bits.get_mut(word) {
-            self.count += usize::from(*w & bit == 0);
             *w |= bit;
             if let Some(s) = self.words.get_mut(word / 64) {
                 *s |= 1 << (word % 64);
@@ -255,14 +256,14 @@ impl Buckets {
 
     /// The buckets inserted, ascending; the table is empty again after.
     fn take_ascending(&mut self) -> Vec<u32> {
-        let mut out = Vec::with_capacity(self.count);
+        let mut out = Vec::with_capacity(self.inserted);
         for (i, summary) in self.words.iter_mut().enumerate() {
             for word in set_bits(std::mem::take(summary)).map(|w| i * 64 + w) {
                 let bits = self.bits.get_mut(word).map_or(0, std::mem::take);
                 out.extend(set_bits(bits).map(|b| (word * 64 + b) as u32));
             }
         }
-        self.count = 0;
+        self.inserted = 0;
         out
     }
 }
