@@ -41,7 +41,8 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         let Some(c) = char_at(text, at, b) else { break };
         let start = at;
         at += c.len_utf8();
-        if b.is_ascii_alphanumeric() || (!b.is_ascii() && c.is_alphanumeric()) {
+        let ascii_word = ASCII_CLASS.get(usize::from(b)).is_some_and(|class| class & ALPHANUMERIC != 0);
+        if ascii_word || (!b.is_ascii() && c.is_alphanumeric()) {
             let (token, end) = word(text, start);
             tokens.push(token);
             at = end;
