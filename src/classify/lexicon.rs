@@ -272,7 +272,9 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
 
 /// Splits at clause marks and contrast words (`senses`: per token).
 fn clauses(tokens: &[Token], senses: &[Sense]) -> Vec<Clause> {
-    let mut out = Vec::new();
+    let ends = |(t, s): (&Token, &Sense)| t.kind == TokenKind::ClauseEnd || s.contrast;
+    // Sized once: at most one clause more than the marks that end one.
+    let mut out = Vec::with_capacity(tokens.iter().zip(senses).filter(|&pair| ends(pair)).count() + 1);
     let mut start = 0usize;
     let mut after_contrast = false;
     for (i, t) in tokens.iter().enumerate() {
