@@ -35,7 +35,7 @@ fn is_apostrophe(c: char) -> bool {
 /// Splits `text` into tokens. Linear in the text; never fails.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let mut tokens = Vec::with_capacity(text.len() / 4 + 1);
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
         let Some(c) = char_at(text, at, b) else { break };
