@@ -297,7 +297,13 @@ fn fnv1a_lanes<const N: usize>(mut lanes: [u64; N], bytes: &[u8]) -> ([u64; N], 
 /// Builds the model's features.
 pub fn features(parts: &[PartView]) -> Features {
     PRESENT.with(|table| match table.try_borrow_mut() {
-        Ok(mut present) => features_into(parts, &mut present),
+        Ok(mut present) => {
+            // Left unread only if a review's features were cut short by a panic.
+            if present.inserted != 0 {
+                *present = Buckets::new();
+            }
+            features_into(parts, &mut present)
+        }
         Err(_) => features_into(parts, &mut Buckets::new()),
     })
 }
