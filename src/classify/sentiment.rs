@@ -501,6 +501,17 @@ mod tests {
     }
 
     #[test]
+    fn buckets_come_ascending_each_once_and_the_table_is_left_empty() {
+        let text = "the fit is great, the fit is great but the zip broke after 2 days";
+        let first = sparse_of(text, Some("great fit"));
+        assert!(first.windows(2).all(|w| w[0] < w[1]), "{first:?}");
+        assert!(first.contains(&feature_bucket("w:fit")) && first.contains(&feature_bucket("b:fit is")));
+        // A second review sees none of the first's buckets unless it has them itself.
+        assert_eq!(sparse_of(text, Some("great fit")), first);
+        assert!(!sparse_of("ok", None).contains(&feature_bucket("w:fit")));
+    }
+
+    #[test]
     fn a_word_hashed_in_lanes_is_hashed_as_alone() {
         for word in ["", "fit", "64gb", "café"] {
             let starts = [WORD, PAIR, 0, fnv1a(b"b:runs ")];
