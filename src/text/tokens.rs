@@ -38,6 +38,11 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::with_capacity(text.len() / 4 + 1);
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
+        // A space, the commonest byte between words, makes no token.
+        if b == b' ' {
+            at += 1;
+            continue;
+        }
         let Some(c) = char_at(text, at, b) else { break };
         let start = at;
         at += c.len_utf8();
