@@ -185,19 +185,25 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     let mut valences = vec![0.0f32; n];
     let words_shouted = tokens.iter().filter(|t| t.kind == TokenKind::Word).all(|t| t.shouted);
 
-    // Each token looked up once.
-    let senses: Vec<Sense> = tokens.iter().map(|t| lex.sense(&t.norm)).collect();
+    // Each token looked up once; only words negate or contrast. Clause marks
+    // and pauses are on no list (a test checks): not looked up.
+    let senses: Vec<Sense> = tokens
+        .iter()
+        .map(|t| match t.kind {
+            TokenKind::Word => lex.sense(&t.norm),
+            TokenKind::Symbol => Sense { negator: false, contrast: false, ..lex.sense(&t.norm) },
+            TokenKind::ClauseEnd | TokenKind::Pause => Sense::default(),
+        })
+        .collect();
     let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word);
-    let negator: Vec<bool> = senses.iter().enumerate().map(|(i, s)| is_word(i) && s.negator).collect();
-    let contrast: Vec<bool> = senses.iter().enumerate().map(|(i, s)| is_word(i) && s.contrast).collect();
-    let flag = |flags: &[bool], i: usize| flags.get(i).copied().unwrap_or(false);
+    let negator = |i: usize| senses.get(i).is_some_and(|s| s.negator);
 
     // Negation scope: the next REACH words after a negator, stopped by any break.
     let mut scope = 0usize;
     for (i, t) in tokens.iter().enumerate() {
         match t.kind {
-            TokenKind::Word if flag(&negator, i) => scope = REACH,
-            TokenKind::Word if flag(&contrast, i) => scope = 0,
+            TokenKind::Word if negator(i) => scope = REACH,
+            TokenKind::Word if senses.get(i).is_some_and(|s| s.contrast) => scope = 0,
             TokenKind::Word if scope > 0 => {
                 if let Some(flag) = negated.get_mut(i) {
                     *flag = true;
@@ -211,7 +217,7 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
 
     for (i, t) in tokens.iter().enumerate() {
         let Some(mut v) = senses.get(i).and_then(|s| s.valence) else { continue };
-        if t.kind == TokenKind::Word && flag(&negator, i) {
+        if t.kind == TokenKind::Word && negator(i) {
             continue; // "no", "nothing" act through what they negate
         }
         let sign = v.signum();
@@ -235,7 +241,7 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
         }
     }
 
-    let clauses = clauses(tokens, &contrast);
+    let clauses = clauses(tokens, &senses);
     // Contrast: what precedes "but" counts half, what follows half as much again.
     let mut weighted = valences.clone();
     for (i, c) in clauses.iter().enumerate() {
@@ -264,13 +270,15 @@ pub fn read(tokens: &[Token]) -> LexiconReading {
     LexiconReading { compound, positive, negative, clauses, negated, valences }
 }
 
-/// Splits at clause marks and contrast words (`contrast`: per token).
-fn clauses(tokens: &[Token], contrast: &[bool]) -> Vec<Clause> {
-    let mut out = Vec::new();
+/// Splits at clause marks and contrast words (`senses`: per token).
+fn clauses(tokens: &[Token], senses: &[Sense]) -> Vec<Clause> {
+    let ends = |(t, s): (&Token, &Sense)| t.kind == TokenKind::ClauseEnd || s.contrast;
+    // Sized once: at most one clause more than the marks that end one.
+    let mut out = Vec::with_capacity(tokens.iter().zip(senses).filter(|&pair| ends(pair)).count() + 1);
     let mut start = 0usize;
     let mut after_contrast = false;
     for (i, t) in tokens.iter().enumerate() {
-        let contrast = contrast.get(i).copied().unwrap_or(false);
+        let contrast = senses.get(i).is_some_and(|s| s.contrast);
         if t.kind == TokenKind::ClauseEnd || contrast {
             if i > start {
                 out.push(Clause { tokens: start..i, valence: 0.0, after_contrast });
@@ -343,6 +351,16 @@ mod tests {
     fn boosters_and_capitals_strengthen() {
         assert!(compound("really bad") < compound("bad"));
         assert!(compound("it is BAD") < compound("it is bad"));
+    }
+
+    #[test]
+    fn clause_marks_and_pauses_are_on_no_list() {
+        let text = ". ! ? ; : \n \u{2026} , ( ) - \u{2013} \u{2014}";
+        let marks: Vec<Token> = tokenize(text).into_iter().filter(|t| matches!(t.kind, TokenKind::ClauseEnd | TokenKind::Pause)).collect();
+        assert_eq!(marks.len(), 13);
+        for t in marks {
+            assert!(!LEXICON.words.contains_key(t.norm.as_ref()), "{:?}", t.norm);
+        }
     }
 
     #[test]

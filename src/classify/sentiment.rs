@@ -226,10 +226,92 @@ pub struct PartView<'a> {
     pub causes: &'a [Hit<Category>],
 }
 
+/// The buckets a review's features fall in, one bit each: a review's few
+/// hundred buckets come out ascending and each once without sorting them.
+/// Reading them back leaves the table empty, so one table serves every
+/// review without clearing its 8 KB each time.
+struct Buckets {
+    bits: [u64; BUCKETS / 64],
+    /// Which words of `bits` hold a bit, so reading them back skips the empty ones.
+    words: [u64; BUCKETS / 64 / 64],
+    /// How many inserts since the table was last read: room enough for the buckets.
+    inserted: usize,
+}
+
+impl Buckets {
+    const fn new() -> Self {
+        Buckets { bits: [0; BUCKETS / 64], words: [0; BUCKETS / 64 / 64], inserted: 0 }
+    }
+
+    fn insert(&mut self, bucket: u32) {
+        let (word, bit) = (bucket as usize / 64, 1u64 << (bucket % 64));
+        self.inserted += 1;
+        if let Some(w) = self.bits.get_mut(word) {
+            *w |= bit;
+            if let Some(s) = self.words.get_mut(word / 64) {
+                *s |= 1 << (word % 64);
+            }
+        }
+    }
+
+    /// The buckets inserted, ascending; the table is empty again after.
+    fn take_ascending(&mut self) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.inserted);
+        for (i, summary) in self.words.iter_mut().enumerate() {
+            for word in set_bits(std::mem::take(summary)).map(|w| i * 64 + w) {
+                let bits = self.bits.get_mut(word).map_or(0, std::mem::take);
+                out.extend(set_bits(bits).map(|b| (word * 64 + b) as u32));
+            }
+        }
+        self.inserted = 0;
+        out
+    }
+}
+
+/// The positions of the bits set in `bits`, lowest first.
+fn set_bits(mut bits: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let at = bits.trailing_zeros() as usize;
+        bits &= bits.wrapping_sub(1);
+        (at < 64).then_some(at)
+    })
+}
+
+thread_local! {
+    static PRESENT: std::cell::RefCell<Buckets> = const { std::cell::RefCell::new(Buckets::new()) };
+}
+
+/// FNV-1a (`fnv1a_more`) continued from several starts over the same bytes in
+/// one pass, since a word's features all hash it; and whether it holds a digit.
+fn fnv1a_lanes<const N: usize>(mut lanes: [u64; N], bytes: &[u8]) -> ([u64; N], bool) {
+    let mut digit = false;
+    for &b in bytes {
+        digit |= b.is_ascii_digit();
+        for h in &mut lanes {
+            *h = (*h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    (lanes, digit)
+}
+
 /// Builds the model's features.
 pub fn features(parts: &[PartView]) -> Features {
+    PRESENT.with(|table| match table.try_borrow_mut() {
+        Ok(mut present) => {
+            // Left unread only if a review's features were cut short by a panic.
+            if present.inserted != 0 {
+                *present = Buckets::new();
+            }
+            features_into(parts, &mut present)
+        }
+        Err(_) => features_into(parts, &mut Buckets::new()),
+    })
+}
+
+/// `features`, with the buckets gathered in `present` (empty, and left empty).
+fn features_into(parts: &[PartView], present: &mut Buckets) -> Features {
     let mut out = Features::default();
-    let emit = |kind: u64, rest: &[u8], out: &mut Features| out.sparse.push(bucket_of(fnv1a_more(kind, rest)));
+    let emit = |kind: u64, rest: &[u8], out: &mut Buckets| out.insert(bucket_of(fnv1a_more(kind, rest)));
     let (mut compound, mut positive, mut negative, mut complaints) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     let (mut last_clause, mut contrast, mut question, mut words) = (0.0f32, 0.0f32, 0.0f32, 0usize);
     let (mut worst, mut best, mut title, mut exclaim) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
@@ -252,23 +334,36 @@ pub fn features(parts: &[PartView]) -> Features {
                     words += 1;
                     let negated = part.reading.negated.get(i).copied().unwrap_or(false);
                     let word = t.norm.as_bytes();
-                    emit(if negated { NEGATED } else { WORD }, word, &mut out);
                     if opening {
                         opening = false;
-                        emit(OPENING, word, &mut out);
+                        emit(OPENING, word, present);
                     }
-                    digits |= word.iter().any(|b| b.is_ascii_digit());
                     while contrasts.next_if(|span| span.end <= i).is_some() {}
                     let after_contrast = contrasts.peek().is_some_and(|span| span.contains(&i));
-                    if part.title {
-                        emit(IN_TITLE, word, &mut out);
+                    let marked = if part.title {
+                        Some(IN_TITLE)
                     } else if after_contrast {
-                        emit(if negated { NEGATED_AFTER_CONTRAST } else { AFTER_CONTRAST }, word, &mut out);
+                        Some(if negated { NEGATED_AFTER_CONTRAST } else { AFTER_CONTRAST })
+                    } else {
+                        None
+                    };
+                    let kind = if negated { NEGATED } else { WORD };
+                    // Most words are neither in a title nor after a contrast: three lanes do.
+                    let ([alone, pair_start, pair], digit) = match marked {
+                        Some(marked) => {
+                            let ([alone, pair_start, pair, marked_word], digit) =
+                                fnv1a_lanes([kind, PAIR, prev.unwrap_or(0), marked], word);
+                            present.insert(bucket_of(marked_word));
+                            ([alone, pair_start, pair], digit)
+                        }
+                        None => fnv1a_lanes([kind, PAIR, prev.unwrap_or(0)], word),
+                    };
+                    digits |= digit;
+                    present.insert(bucket_of(alone));
+                    if prev.is_some() {
+                        present.insert(bucket_of(pair));
                     }
-                    if let Some(pair) = prev {
-                        emit(pair, word, &mut out);
-                    }
-                    prev = Some(fnv1a_more(fnv1a_more(PAIR, word), b" "));
+                    prev = Some(fnv1a_more(pair_start, b" "));
                 }
                 TokenKind::ClauseEnd => {
                     if t.norm == "?" {
@@ -282,7 +377,7 @@ pub fn features(parts: &[PartView]) -> Features {
             }
         }
         for hit in part.causes.iter().filter(|h| !h.flags.weak) {
-            emit(CAUSE, hit.label.id().as_bytes(), &mut out);
+            emit(CAUSE, hit.label.id().as_bytes(), present);
         }
         compound += part.reading.compound;
         positive += part.reading.positive;
@@ -324,15 +419,14 @@ pub fn features(parts: &[PartView]) -> Features {
         _ => 5,
     };
     let digit = |n: i32| b'0' + n.clamp(0, 9) as u8;
-    emit(SCORE_BIN, &[digit(bin)], &mut out);
-    emit(LENGTH, &[digit(length)], &mut out);
-    emit(SCORE_BIN, &[digit(bin), b':', digit(length)], &mut out);
+    emit(SCORE_BIN, &[digit(bin)], present);
+    emit(LENGTH, &[digit(length)], present);
+    emit(SCORE_BIN, &[digit(bin), b':', digit(length)], present);
     // Figures (prices, sizes, model numbers) mark a factual statement.
     if digits {
-        emit(FIGURES, b"1", &mut out);
+        emit(FIGURES, b"1", present);
     }
-    out.sparse.sort_unstable();
-    out.sparse.dedup();
+    out.sparse = present.take_ascending();
     out.dense = [
         compound,
         (positive / 5.0).tanh(),
@@ -404,6 +498,27 @@ mod tests {
         assert!(titled.contains(&feature_bucket("f:works")));
         assert!(!titled.contains(&feature_bucket("f:great")));
         assert!(!titled.contains(&feature_bucket("d:1")));
+    }
+
+    #[test]
+    fn buckets_come_ascending_each_once_and_the_table_is_left_empty() {
+        let text = "the fit is great, the fit is great but the zip broke after 2 days";
+        let first = sparse_of(text, Some("great fit"));
+        assert!(first.windows(2).all(|w| w[0] < w[1]), "{first:?}");
+        assert!(first.contains(&feature_bucket("w:fit")) && first.contains(&feature_bucket("b:fit is")));
+        // A second review sees none of the first's buckets unless it has them itself.
+        assert_eq!(sparse_of(text, Some("great fit")), first);
+        assert!(!sparse_of("ok", None).contains(&feature_bucket("w:fit")));
+    }
+
+    #[test]
+    fn a_word_hashed_in_lanes_is_hashed_as_alone() {
+        for word in ["", "fit", "64gb", "café"] {
+            let starts = [WORD, PAIR, 0, fnv1a(b"b:runs ")];
+            let (lanes, digit) = fnv1a_lanes(starts, word.as_bytes());
+            assert_eq!(lanes, starts.map(|h| fnv1a_more(h, word.as_bytes())));
+            assert_eq!(digit, word.contains("64"));
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! The text is English unless its foreign words outnumber its English ones, so
 //! a "très chic" or a "danke" inside an English review leaves it English.
 
-use crate::fast_hash::{FastMap, FastSet};
+use crate::fast_hash::FastMap;
 use std::sync::LazyLock;
 
 use super::tokens::{Token, TokenKind};
@@ -26,12 +26,19 @@ const UNKNOWN_AFTER: usize = 8;
 const SHARED_WITH_ENGLISH: &[&str] = &["a", "in", "on", "an", "as", "so", "me", "no", "do", "am"];
 
 struct Lexicon {
-    english: FastSet<&'static str>,
-    /// word -> the foreign languages it marks, one bit each (bit i: `order[i]`):
-    /// no vector a word to allocate when a page starts.
-    foreign: FastMap<&'static str, u32>,
+    /// Every listed word, English or foreign, in one map: a word is looked up once.
+    words: FastMap<&'static str, Listed>,
     /// Foreign languages in file order, to break ties the same way every time.
     order: Vec<Language>,
+}
+
+/// Which list a word is on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Listed {
+    English,
+    /// The foreign languages it marks, one bit each (bit i: `order[i]`):
+    /// no vector a word to allocate when a page starts.
+    Foreign(u32),
 }
 
 /// How many foreign languages `languages.txt` may list (a bit each).
@@ -40,11 +47,7 @@ const MAX_FOREIGN: usize = 32;
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let file = include_str!("languages.txt");
     // About one word in seven bytes, English's and the others' alike: sized once.
-    let mut lex = Lexicon {
-        english: FastSet::with_capacity_and_hasher(file.len() / 40, Default::default()),
-        foreign: FastMap::with_capacity_and_hasher(file.len() / 8, Default::default()),
-        order: Vec::new(),
-    };
+    let mut lex = Lexicon { words: FastMap::with_capacity_and_hasher(file.len() / 7, Default::default()), order: Vec::new() };
     for line in file.lines().filter(|l| !l.starts_with('#')) {
         let Some((code, list)) = line.split_once('\t') else { continue };
         if code == "en" {
@@ -66,63 +69,72 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
 impl Lexicon {
     #[inline(never)]
     fn english_word(&mut self, word: &'static str) {
-        self.english.insert(word);
+        self.words.insert(word, Listed::English);
     }
 
     #[inline(never)]
     fn foreign_word(&mut self, word: &'static str, bit: u32) {
-        *self.foreign.entry(word).or_default() |= bit;
+        // The lists keep English apart (a test checks): a word on both stays English.
+        if let Listed::Foreign(mask) = self.words.entry(word).or_insert(Listed::Foreign(0)) {
+            *mask |= bit;
+        }
     }
 
-    /// The languages a foreign word marks, in file order, written into `out`.
-    fn languages_of<'b>(&self, mask: u32, out: &'b mut [Language; MAX_FOREIGN]) -> &'b [Language] {
-        let marked = self.order.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0);
-        let mut n = 0;
-        for (slot, (_, &lang)) in out.iter_mut().zip(marked) {
-            *slot = lang;
-            n += 1;
-        }
-        out.get(..n).unwrap_or(&[])
+    /// The languages a foreign word marks, in file order.
+    fn languages_of(&self, mask: u32) -> impl Iterator<Item = Language> + '_ {
+        self.order.iter().enumerate().filter(move |(i, _)| mask & (1 << i) != 0).map(|(_, &lang)| lang)
     }
 }
 
 /// Detects the language of `text` from its script, then, for Latin script,
 /// from its words. Short texts with no telling word count as English.
 pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
-    if let Some(lang) = by_script(text) {
+    detect_language_in(&[(text, tokens)])
+}
+
+/// The language of a review written in parts (body, title), each with its
+/// tokens: what `detect_language` says of the parts joined with spaces, without
+/// joining their texts or copying their tokens.
+pub fn detect_language_in(parts: &[(&str, &[Token])]) -> Language {
+    if let Some(lang) = by_script(parts) {
         return lang;
     }
     let lex = &*LEXICON;
     let mut scores: Vec<(Language, f32)> = Vec::new();
     let (mut english, mut foreign) = (0usize, 0usize);
     // ¿ and ¡ are punctuation, so no token carries them (both are 0xC2 then a byte).
-    if text.as_bytes().contains(&0xC2) {
+    for (text, _) in parts.iter().filter(|(text, _)| text.as_bytes().contains(&0xC2)) {
         for _ in text.chars().filter(|c| matches!(c, '¿' | '¡')) {
             foreign += 1;
-            add(&mut scores, &["es"]);
+            add(&mut scores, 1, ["es"].into_iter());
         }
     }
-    let words: Vec<&str> = tokens.iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.norm.as_ref()).collect();
-    for (seen, &word) in words.iter().enumerate() {
+    // The words, read twice (counted, then looked up) rather than gathered into a Vec.
+    let words = || parts.iter().flat_map(|(_, tokens)| tokens.iter()).filter(|t| t.kind == TokenKind::Word).map(|t| t.norm.as_ref());
+    let total = words().count();
+    for (seen, word) in words().enumerate() {
         // Once the words left cannot outvote English, the answer is English.
-        if english > foreign + (words.len() - seen) {
+        if english > foreign + (total - seen) {
             return "en";
         }
-        if lex.english.contains(word) {
-            english += 1;
-            continue;
-        }
-        let mut listed = [""; MAX_FOREIGN];
-        let marks = match lex.foreign.get(word) {
-            Some(&mask) => Some(lex.languages_of(mask, &mut listed)),
-            None => elision(word).or_else(|| letters(word)),
-        };
-        if let Some(langs) = marks.filter(|l| !l.is_empty()) {
-            foreign += 1;
-            add(&mut scores, langs);
+        match lex.words.get(word) {
+            Some(Listed::English) => english += 1,
+            Some(&Listed::Foreign(mask)) => {
+                let marked = lex.languages_of(mask).count();
+                if marked > 0 {
+                    foreign += 1;
+                    add(&mut scores, marked, lex.languages_of(mask));
+                }
+            }
+            None => {
+                if let Some(langs) = elision(word).or_else(|| letters(word)).filter(|l| !l.is_empty()) {
+                    foreign += 1;
+                    add(&mut scores, langs.len(), langs.iter().copied());
+                }
+            }
         }
     }
-    if words.is_empty() && foreign == 0 {
+    if total == 0 && foreign == 0 {
         return "und";
     }
     if foreign <= english {
@@ -130,8 +142,8 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
         // shares is there, or too few words of letters only (numbers and
         // codes say nothing of the language) to tell.
         let unlisted = english == 0
-            && !words.iter().any(|w| SHARED_WITH_ENGLISH.contains(w))
-            && words.iter().filter(|w| w.chars().all(char::is_alphabetic)).count() >= UNKNOWN_AFTER;
+            && !words().any(|w| SHARED_WITH_ENGLISH.contains(&w))
+            && words().filter(|w| w.chars().all(char::is_alphabetic)).count() >= UNKNOWN_AFTER;
         return if unlisted { "und" } else { "en" };
     }
     // The best-scored language; on a tie, the first in the file.
@@ -147,9 +159,9 @@ pub fn detect_language(text: &str, tokens: &[Token]) -> Language {
 }
 
 /// Shares one word's weight between the languages it may belong to.
-fn add(scores: &mut Vec<(Language, f32)>, langs: &[Language]) {
-    let share = 1.0 / langs.len().max(1) as f32;
-    for &lang in langs {
+fn add(scores: &mut Vec<(Language, f32)>, count: usize, langs: impl Iterator<Item = Language>) {
+    let share = 1.0 / count.max(1) as f32;
+    for lang in langs {
         match scores.iter_mut().find(|(l, _)| *l == lang) {
             Some((_, s)) => *s += share,
             None => scores.push((lang, share)),
@@ -175,7 +187,8 @@ fn elision(word: &str) -> Option<&'static [Language]> {
 /// The languages a word's most telling letter points to ("ção": ç may be
 /// French, Portuguese or Turkish, ã is only Portuguese), or Dutch "ij".
 fn letters(word: &str) -> Option<&'static [Language]> {
-    let telling = word.chars().filter_map(letter_languages).min_by_key(|langs| langs.len());
+    // Every telling letter is outside ASCII, as most words are.
+    let telling = if word.is_ascii() { None } else { word.chars().filter_map(letter_languages).min_by_key(|langs| langs.len()) };
     // Dutch spells a long vowel "ij" (mijn, prijs, blij); English words almost never do.
     telling.or_else(|| word.as_bytes().windows(2).any(|pair| pair == b"ij").then_some(&["nl"][..]))
 }
@@ -252,14 +265,14 @@ fn is_latin(c: char) -> bool {
 }
 
 /// Non-Latin scripts decide the language alone, when they dominate the letters.
-fn by_script(text: &str) -> Option<Language> {
-    if text.is_ascii() {
+fn by_script(parts: &[(&str, &[Token])]) -> Option<Language> {
+    if parts.iter().all(|(text, _)| text.is_ascii()) {
         return None; // Latin letters only
     }
     let (mut latin, mut unknown, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
     let mut ukrainian = false;
     let mut counts: Vec<(Language, usize)> = Vec::new();
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
+    for c in parts.iter().flat_map(|(text, _)| text.chars()).filter(|c| c.is_alphabetic()) {
         if is_latin(c) {
             latin += 1;
             continue;
@@ -364,6 +377,24 @@ mod tests {
     }
 
     #[test]
+    fn a_review_in_parts_reads_as_its_parts_joined() {
+        let texts = [
+            ("Great jacket", "très chic"),
+            ("Die Qualität ist leider", "nicht gut"),
+            ("¡Increíble", "producto!"),
+            ("很快，好吃", "味道足"),
+            ("Merci", ""),
+            ("", ""),
+            ("Bidhaa nzuri sana imefika", "haraka kabisa nitanunua tena"),
+        ];
+        for (body, title) in texts {
+            let joined = format!("{body} {title}");
+            let (body_tokens, title_tokens) = (tokenize(body), tokenize(title));
+            assert_eq!(detect_language_in(&[(body, &body_tokens), (title, &title_tokens)]), lang(&joined), "{joined}");
+        }
+    }
+
+    #[test]
     fn nothing_to_tell_from() {
         assert_eq!(lang(""), "und");
         assert_eq!(lang("!!! :)"), "und");
@@ -371,9 +402,14 @@ mod tests {
 
     #[test]
     fn word_lists_keep_english_apart() {
-        let lex = &*LEXICON;
-        let shared: Vec<&&str> = lex.foreign.keys().filter(|w| lex.english.contains(*w)).collect();
+        let lines = include_str!("languages.txt").lines().filter(|l| !l.starts_with('#'));
+        let (mut english, mut foreign) = (Vec::new(), Vec::new());
+        for (code, list) in lines.filter_map(|l| l.split_once('\t')) {
+            if code == "en" { &mut english } else { &mut foreign }.extend(list.split_whitespace());
+        }
+        let shared: Vec<&&str> = foreign.iter().filter(|w| english.contains(*w)).collect();
         assert!(shared.is_empty(), "on the English line and a foreign one: {shared:?}");
-        assert!(lex.english.len() > 300 && lex.order.len() >= 15);
+        let lex = &*LEXICON;
+        assert!(lex.words.values().filter(|l| **l == Listed::English).count() > 300 && lex.order.len() >= 15);
     }
 }

@@ -6,6 +6,6 @@ pub mod matcher;
 mod offsets;
 mod tokens;
 
-pub use language::{detect_language, Language};
+pub use language::{detect_language, detect_language_in, Language};
 pub use offsets::Utf16Offsets;
 pub use tokens::{tokenize, Token, TokenKind};
