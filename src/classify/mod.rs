@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::review::Review;
 use crate::taxonomy::{Category, Priority, Risk, SentimentLabel};
-use crate::text::{detect_language, tokenize, Token, Utf16Offsets};
+use crate::text::{detect_language_in, tokenize, Token, Utf16Offsets};
 use lexicon::LexiconReading;
 use rules::{Hit, RuleBook};
 use sentiment::{PartView, SentimentModel, SHIPPED_MODEL};
@@ -175,15 +175,9 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
     let language = match review.language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         Some(given) => given.to_ascii_lowercase(),
         None => {
-            match parts.as_slice() {
-                // Most reviews have no title: read the body as it is, no copies.
-                [body] => detect_language(body.text, &body.tokens).to_string(),
-                _ => {
-                    let all_tokens: Vec<Token> = parts.iter().flat_map(|p| p.tokens.iter().cloned()).collect();
-                    let joined: String = parts.iter().map(|p| p.text).collect::<Vec<_>>().join(" ");
-                    detect_language(&joined, &all_tokens).to_string()
-                }
-            }
+            // Each part read with its own tokens: no joined text, no copied tokens.
+            let texts: Vec<(&str, &[Token])> = parts.iter().map(|p| (p.text, p.tokens.as_slice())).collect();
+            detect_language_in(&texts).to_string()
         }
     };
     let english = language == "en" || language.starts_with("en-");
