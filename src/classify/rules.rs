@@ -10,7 +10,8 @@
 //!
 //! Each rule is indexed by the words its matches start (or end) with, read off
 //! the pattern by `build.rs`, which writes each rule file again without its
-//! comments and with four index columns before each rule
+//! comments, one line for each top-level branch of a rule's pattern (a branch
+//! is a rule of its own from then on), with four index columns before each
 //! (`side <TAB> words <TAB> word starts <TAB> words also needed <TAB> rule`); a text runs only the rules whose words it holds,
 //! each searched from (or up to) that word, so cost follows the words present,
 //! not the number of rules.
