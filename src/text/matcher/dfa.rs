@@ -99,11 +99,17 @@ impl Dfa {
         let word_behind = lo.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(|&b| is_word_byte(b));
         let mut state = cache.start(program, word_behind, lo == 0)?;
         for &byte in hay.get(lo..hi)? {
-            let next = cache.step(program, state, byte)?;
-            if next & MATCHED != 0 {
-                return Some(true);
+            let mut next = cache.known_move(program, state, byte)?;
+            // One test for the rare cases: a match, or a move not worked out yet.
+            if next >= MATCHED {
+                if next == UNKNOWN {
+                    next = cache.work_out(program, state, byte)?;
+                }
+                if next & MATCHED != 0 {
+                    return Some(true);
+                }
             }
-            state = next & !MATCHED;
+            state = next;
         }
         Some(cache.matches_at_end(program, state, Context::at(hay, hi)))
     }
@@ -130,19 +136,40 @@ impl Dfa {
             return pike_vm();
         };
         let mut found = None;
-        let mut at = if forward { lo } else { hi };
-        while state != DEAD {
-            let byte = if forward { (at < hi).then(|| hay.get(at)) } else { (at > lo).then(|| hay.get(at - 1)) };
-            let Some(&byte) = byte.flatten() else { break };
-            let Some(next) = cache.step(program, state, byte) else {
-                return pike_vm();
-            };
-            if next & MATCHED != 0 {
-                found = Some(at);
+        // The loop for each way round, so the byte loop has no branch on it.
+        let at = if forward {
+            let mut at = lo;
+            for &byte in hay.get(lo..hi).unwrap_or(&[]) {
+                let Some(next) = cache.step(program, state, byte) else {
+                    return pike_vm();
+                };
+                if next & MATCHED != 0 {
+                    found = Some(at);
+                }
+                state = next & !MATCHED;
+                at += 1;
+                if state == DEAD {
+                    break;
+                }
             }
-            state = next & !MATCHED;
-            at = if forward { at + 1 } else { at - 1 };
-        }
+            at
+        } else {
+            let mut at = hi;
+            for &byte in hay.get(lo..hi).unwrap_or(&[]).iter().rev() {
+                let Some(next) = cache.step(program, state, byte) else {
+                    return pike_vm();
+                };
+                if next & MATCHED != 0 {
+                    found = Some(at);
+                }
+                state = next & !MATCHED;
+                at -= 1;
+                if state == DEAD {
+                    break;
+                }
+            }
+            at
+        };
         // The window's end: its last position may still match (before `$`, `\b`).
         if state != DEAD && cache.matches_at_end(program, state, Context::at(hay, at)) {
             found = Some(at);
@@ -199,17 +226,22 @@ impl Cache {
     /// The move from `state` on `byte`, worked out on first use.
     #[inline(always)]
     fn step(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
-        let slot = state as usize * program.class_count() + usize::from(program.class_of(byte));
-        match self.moves.get(slot) {
-            Some(&m) if m != UNKNOWN => Some(m),
-            None => None,
-            _ => self.work_out(program, state, byte, slot),
+        match self.known_move(program, state, byte)? {
+            UNKNOWN => self.work_out(program, state, byte),
+            m => Some(m),
         }
+    }
+
+    /// The move from `state` on `byte` as the table has it (`UNKNOWN` if not worked out yet).
+    #[inline(always)]
+    fn known_move(&self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
+        self.moves.get(state as usize * program.class_count() + usize::from(program.class_of(byte))).copied()
     }
 
     /// A move not yet known: the Pike VM's closure, remembered.
     #[inline(never)]
-    fn work_out(&mut self, program: &Program, state: StateId, byte: u8, slot: usize) -> Option<u16> {
+    fn work_out(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
+        let slot = state as usize * program.class_count() + usize::from(program.class_of(byte));
         let key = self.keys.get(state as usize)?;
         let context = match program.direction {
             Direction::Forward => Context {
