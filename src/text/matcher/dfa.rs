@@ -17,9 +17,10 @@ use super::search::{with_scratch, Context, Prefer};
 use super::syntax::is_word_byte;
 use crate::fast_hash::FastMap;
 
-/// A state's id; the dead state (nothing left to follow) is 0.
-/// Two bytes: a rule's move table is read on almost every search, and
-/// half the size stays in cache twice as well.
+/// A state's id: where its moves begin in the move table (its number times
+/// the class count, so a move costs no multiplication); the dead state
+/// (nothing left to follow) is 0. Two bytes: a rule's move table is read on
+/// almost every search, and half the size stays in cache twice as well.
 type StateId = u16;
 const DEAD: StateId = 0;
 /// Set on a move when the state matched before reading the byte.
@@ -30,8 +31,9 @@ const UNKNOWN: u16 = u16::MAX;
 /// Worker's isolate), so each is bounded (a few hundred KB at most). A scan
 /// starts its cache over instead (see `Cache::state`).
 const MAX_STATES: usize = 1000;
-// A state id must leave the top bit for `MATCHED` and never reach `UNKNOWN`.
-const _: () = assert!(MAX_STATES < MATCHED as usize);
+/// State ids stay below this: clear of the `MATCHED` bit, and not `UNKNOWN`
+/// with it (so a program of many classes may have fewer than `MAX_STATES`).
+const MAX_ID: usize = (MATCHED - 1) as usize;
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
@@ -43,13 +45,12 @@ struct Key {
     at_edge: bool,
 }
 
-#[derive(Default)]
 struct Cache {
     /// A thread starts at every position, not only the first (a scan).
     unanchored: bool,
-    /// The start state for each (word byte behind, at the edge), once known.
-    starts: [Option<StateId>; 4],
-    /// Each state's key, by id; `ids` finds the id of a key.
+    /// The start state for each (word byte behind, at the edge), `UNKNOWN` until known.
+    starts: [StateId; 4],
+    /// Each state's key, by number (id / class count); `ids` finds the id of a key.
     keys: Vec<Key>,
     ids: FastMap<Key, StateId>,
     /// `keys.len() × classes` moves: the next state, `MATCHED` or'ed in.
@@ -61,6 +62,20 @@ struct Cache {
     /// and most pinned searches end by asking, and the answer needs the Pike
     /// VM's closure.
     ends: Vec<u8>,
+}
+
+impl Default for Cache {
+    fn default() -> Cache {
+        Cache {
+            unanchored: false,
+            starts: [UNKNOWN; 4],
+            keys: Vec::new(),
+            ids: FastMap::default(),
+            moves: Vec::new(),
+            too_big: false,
+            ends: Vec::new(),
+        }
+    }
 }
 
 pub struct Dfa {
@@ -140,13 +155,23 @@ impl Dfa {
         let at = if forward {
             let mut at = lo;
             for &byte in hay.get(lo..hi).unwrap_or(&[]) {
-                let Some(next) = cache.step(program, state, byte) else {
+                let Some(mut next) = cache.known_move(program, state, byte) else {
                     return pike_vm();
                 };
-                if next & MATCHED != 0 {
-                    found = Some(at);
+                // One test for the rare cases: a match, the end, a move not worked out yet.
+                if next.wrapping_sub(1) >= MATCHED - 1 {
+                    if next == UNKNOWN {
+                        let Some(worked_out) = cache.work_out(program, state, byte) else {
+                            return pike_vm();
+                        };
+                        next = worked_out;
+                    }
+                    if next & MATCHED != 0 {
+                        found = Some(at);
+                    }
+                    next &= !MATCHED;
                 }
-                state = next & !MATCHED;
+                state = next;
                 at += 1;
                 if state == DEAD {
                     break;
@@ -156,13 +181,22 @@ impl Dfa {
         } else {
             let mut at = hi;
             for &byte in hay.get(lo..hi).unwrap_or(&[]).iter().rev() {
-                let Some(next) = cache.step(program, state, byte) else {
+                let Some(mut next) = cache.known_move(program, state, byte) else {
                     return pike_vm();
                 };
-                if next & MATCHED != 0 {
-                    found = Some(at);
+                if next.wrapping_sub(1) >= MATCHED - 1 {
+                    if next == UNKNOWN {
+                        let Some(worked_out) = cache.work_out(program, state, byte) else {
+                            return pike_vm();
+                        };
+                        next = worked_out;
+                    }
+                    if next & MATCHED != 0 {
+                        found = Some(at);
+                    }
+                    next &= !MATCHED;
                 }
-                state = next & !MATCHED;
+                state = next;
                 at -= 1;
                 if state == DEAD {
                     break;
@@ -182,14 +216,14 @@ impl Cache {
     /// The state a search begins in, looked up once per kind of start.
     fn start(&mut self, program: &Program, word_behind: bool, at_edge: bool) -> Option<StateId> {
         let slot = usize::from(word_behind) << 1 | usize::from(at_edge);
-        if let Some(Some(id)) = self.starts.get(slot) {
-            return Some(*id);
+        if let Some(&id) = self.starts.get(slot).filter(|&&id| id != UNKNOWN) {
+            return Some(id);
         }
         // A scan's threads start implicitly at every position (see `close`).
         let pending = if self.unanchored { Vec::new() } else { vec![0] };
         let id = self.state(program, Key { pending, word_behind, at_edge })?;
         if let Some(start) = self.starts.get_mut(slot) {
-            *start = Some(id);
+            *start = id;
         }
         Some(id)
     }
@@ -207,7 +241,8 @@ impl Cache {
         if let Some(&id) = self.ids.get(&key) {
             return Some(id);
         }
-        if self.keys.len() >= MAX_STATES {
+        let id = self.keys.len() * program.class_count();
+        if self.keys.len() >= MAX_STATES || id >= MAX_ID {
             // Give the memory back. A pinned search's rule searches with the
             // Pike VM from now on; a scan starts over (this search answers
             // "maybe"), since a long stream of varied texts (numbers, codes)
@@ -216,33 +251,24 @@ impl Cache {
             *self = Cache { too_big: !self.unanchored, unanchored: self.unanchored, ..Cache::default() };
             return None;
         }
-        let id = self.keys.len() as StateId;
+        let id = id as StateId;
         self.ids.insert(key.clone(), id);
         self.keys.push(key);
         self.moves.resize(self.keys.len() * program.class_count(), UNKNOWN);
         Some(id)
     }
 
-    /// The move from `state` on `byte`, worked out on first use.
-    #[inline(always)]
-    fn step(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
-        match self.known_move(program, state, byte)? {
-            UNKNOWN => self.work_out(program, state, byte),
-            m => Some(m),
-        }
-    }
-
     /// The move from `state` on `byte` as the table has it (`UNKNOWN` if not worked out yet).
     #[inline(always)]
     fn known_move(&self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
-        self.moves.get(state as usize * program.class_count() + usize::from(program.class_of(byte))).copied()
+        self.moves.get(usize::from(state) + usize::from(program.class_of(byte))).copied()
     }
 
     /// A move not yet known: the Pike VM's closure, remembered.
     #[inline(never)]
     fn work_out(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
-        let slot = state as usize * program.class_count() + usize::from(program.class_of(byte));
-        let key = self.keys.get(state as usize)?;
+        let slot = usize::from(state) + usize::from(program.class_of(byte));
+        let key = self.keys.get(number(program, state))?;
         let context = match program.direction {
             Direction::Forward => Context {
                 word_before: key.word_behind,
@@ -268,7 +294,7 @@ impl Cache {
     }
 
     fn matches_at_end(&mut self, program: &Program, state: StateId, context: Context) -> bool {
-        let slot = usize::from(state) << 4
+        let slot = number(program, state) << 4
             | usize::from(context.word_before) << 3
             | usize::from(context.word_after) << 2
             | usize::from(context.at_start) << 1
@@ -289,7 +315,7 @@ impl Cache {
     /// The threads of `state` that read `next`, in order, and whether a
     /// match comes first (for `Prefer::First`, threads after it are dropped).
     fn close(&mut self, program: &Program, state: StateId, context: Context, next: Option<u8>) -> Option<(Vec<u32>, bool)> {
-        let pending = &self.keys.get(state as usize)?.pending;
+        let pending = &self.keys.get(number(program, state))?.pending;
         let list = if self.unanchored {
             // The thread starting here comes last: it is the least preferred.
             let pending: Vec<u32> = pending.iter().copied().chain([0]).collect();
@@ -310,6 +336,11 @@ impl Cache {
         }
         Some((threads, matched))
     }
+}
+
+/// A state's number, from its id.
+fn number(program: &Program, state: StateId) -> usize {
+    usize::from(state) / program.class_count().max(1)
 }
 
 /// What a pinned search reports: reading forward, the match the pattern
