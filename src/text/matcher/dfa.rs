@@ -113,18 +113,21 @@ impl Dfa {
         let cache = &mut *cache;
         let word_behind = lo.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(|&b| is_word_byte(b));
         let mut state = cache.start(program, word_behind, lo == 0)?;
-        for &byte in hay.get(lo..hi)? {
-            let mut next = cache.known_move(program, state, byte)?;
-            // One test for the rare cases: a match, or a move not worked out yet.
-            if next >= MATCHED {
-                if next == UNKNOWN {
-                    next = cache.work_out(program, state, byte)?;
-                }
-                if next & MATCHED != 0 {
-                    return Some(true);
+        let mut bytes = hay.get(lo..hi)?.iter();
+        loop {
+            match cache.run::<false>(program, &mut state, &mut bytes) {
+                Stop::End => break,
+                Stop::Off => return None,
+                Stop::On(byte, mut next) => {
+                    if next == UNKNOWN {
+                        next = cache.work_out(program, state, byte)?;
+                    }
+                    if next & MATCHED != 0 {
+                        return Some(true);
+                    }
+                    state = next;
                 }
             }
-            state = next;
         }
         Some(cache.matches_at_end(program, state, Context::at(hay, hi)))
     }
@@ -152,57 +155,55 @@ impl Dfa {
         };
         let mut found = None;
         // The loop for each way round, so the byte loop has no branch on it.
+        let bytes = hay.get(lo..hi).unwrap_or(&[]);
         let at = if forward {
-            let mut at = lo;
-            for &byte in hay.get(lo..hi).unwrap_or(&[]) {
-                let Some(mut next) = cache.known_move(program, state, byte) else {
-                    return pike_vm();
-                };
-                // One test for the rare cases: a match, the end, a move not worked out yet.
-                if next.wrapping_sub(1) >= MATCHED - 1 {
-                    if next == UNKNOWN {
-                        let Some(worked_out) = cache.work_out(program, state, byte) else {
-                            return pike_vm();
-                        };
-                        next = worked_out;
+            let mut bytes = bytes.iter();
+            loop {
+                match cache.run::<true>(program, &mut state, &mut bytes) {
+                    Stop::End => break hi,
+                    Stop::Off => return pike_vm(),
+                    Stop::On(byte, mut next) => {
+                        if next == UNKNOWN {
+                            let Some(worked_out) = cache.work_out(program, state, byte) else {
+                                return pike_vm();
+                            };
+                            next = worked_out;
+                        }
+                        if next & MATCHED != 0 {
+                            // Where the byte read was.
+                            found = Some(hi - bytes.len() - 1);
+                        }
+                        state = next & !MATCHED;
+                        if state == DEAD {
+                            break hi;
+                        }
                     }
-                    if next & MATCHED != 0 {
-                        found = Some(at);
-                    }
-                    next &= !MATCHED;
-                }
-                state = next;
-                at += 1;
-                if state == DEAD {
-                    break;
                 }
             }
-            at
         } else {
-            let mut at = hi;
-            for &byte in hay.get(lo..hi).unwrap_or(&[]).iter().rev() {
-                let Some(mut next) = cache.known_move(program, state, byte) else {
-                    return pike_vm();
-                };
-                if next.wrapping_sub(1) >= MATCHED - 1 {
-                    if next == UNKNOWN {
-                        let Some(worked_out) = cache.work_out(program, state, byte) else {
-                            return pike_vm();
-                        };
-                        next = worked_out;
+            let mut bytes = bytes.iter().rev();
+            loop {
+                match cache.run::<true>(program, &mut state, &mut bytes) {
+                    Stop::End => break lo,
+                    Stop::Off => return pike_vm(),
+                    Stop::On(byte, mut next) => {
+                        if next == UNKNOWN {
+                            let Some(worked_out) = cache.work_out(program, state, byte) else {
+                                return pike_vm();
+                            };
+                            next = worked_out;
+                        }
+                        if next & MATCHED != 0 {
+                            // Just past the byte read.
+                            found = Some(lo + bytes.len() + 1);
+                        }
+                        state = next & !MATCHED;
+                        if state == DEAD {
+                            break lo;
+                        }
                     }
-                    if next & MATCHED != 0 {
-                        found = Some(at);
-                    }
-                    next &= !MATCHED;
-                }
-                state = next;
-                at -= 1;
-                if state == DEAD {
-                    break;
                 }
             }
-            at
         };
         // The window's end: its last position may still match (before `$`, `\b`).
         if state != DEAD && cache.matches_at_end(program, state, Context::at(hay, at)) {
@@ -258,10 +259,26 @@ impl Cache {
         Some(id)
     }
 
-    /// The move from `state` on `byte` as the table has it (`UNKNOWN` if not worked out yet).
+    /// Follows known moves from `state` along `bytes` until one is out of
+    /// the ordinary: a match, a move not worked out yet, or (`PINNED`) the
+    /// dead state. The hot loop of every search, so it reads the table as a
+    /// local slice and tests each move once.
     #[inline(always)]
-    fn known_move(&self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
-        self.moves.get(usize::from(state) + usize::from(program.class_of(byte))).copied()
+    fn run<'h, const PINNED: bool>(&self, program: &Program, state: &mut StateId, bytes: &mut impl Iterator<Item = &'h u8>) -> Stop {
+        let moves = self.moves.as_slice();
+        let mut at = usize::from(*state);
+        let stop = loop {
+            let Some(&byte) = bytes.next() else { break Stop::End };
+            let Some(&next) = moves.get(at + usize::from(program.class_of(byte))) else { break Stop::Off };
+            // Dead (0) wraps round to the top, beside `MATCHED` and `UNKNOWN`.
+            let rare = if PINNED { next.wrapping_sub(1) >= MATCHED - 1 } else { next >= MATCHED };
+            if rare {
+                break Stop::On(byte, next);
+            }
+            at = usize::from(next);
+        };
+        *state = at as StateId;
+        stop
     }
 
     /// A move not yet known: the Pike VM's closure, remembered.
@@ -336,6 +353,16 @@ impl Cache {
         }
         Some((threads, matched))
     }
+}
+
+/// Where `Cache::run` stopped.
+enum Stop {
+    /// The bytes ran out.
+    End,
+    /// On this byte, whose move is out of the ordinary.
+    On(u8, u16),
+    /// The table is not as it should be: the caller falls back to the Pike VM.
+    Off,
 }
 
 /// A state's number, from its id.
