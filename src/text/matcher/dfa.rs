@@ -113,9 +113,9 @@ impl Dfa {
         let cache = &mut *cache;
         let word_behind = lo.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(|&b| is_word_byte(b));
         let mut state = cache.start(program, word_behind, lo == 0)?;
-        let mut bytes = hay.get(lo..hi)?.iter();
+        let mut bytes = hay.get(lo..hi)?;
         loop {
-            match cache.run::<false>(program, &mut state, &mut bytes) {
+            match cache.scan(program, &mut state, &mut bytes) {
                 Stop::End => break,
                 Stop::Off => return None,
                 Stop::On(byte, mut next) => {
@@ -278,6 +278,35 @@ impl Cache {
             at = usize::from(next);
         };
         *state = at as StateId;
+        stop
+    }
+
+    /// As `run` for a scan, which reads whole texts: four bytes a round, so
+    /// the loop's own tests come once per four; `bytes` is left after the
+    /// byte it stopped on.
+    #[inline(always)]
+    fn scan(&self, program: &Program, state: &mut StateId, bytes: &mut &[u8]) -> Stop {
+        let moves = self.moves.as_slice();
+        let mut at = usize::from(*state);
+        while let Some((four, rest)) = bytes.split_first_chunk::<4>() {
+            for (k, &byte) in four.iter().enumerate() {
+                let Some(&next) = moves.get(at + usize::from(program.class_of(byte))) else {
+                    *state = at as StateId;
+                    return Stop::Off;
+                };
+                if next >= MATCHED {
+                    *state = at as StateId;
+                    *bytes = bytes.get(k + 1..).unwrap_or(&[]);
+                    return Stop::On(byte, next);
+                }
+                at = usize::from(next);
+            }
+            *bytes = rest;
+        }
+        *state = at as StateId;
+        let mut tail = bytes.iter();
+        let stop = self.run::<false>(program, state, &mut tail);
+        *bytes = tail.as_slice();
         stop
     }
 
