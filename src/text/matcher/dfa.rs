@@ -329,8 +329,8 @@ impl Cache {
                 at_end: key.at_edge,
             },
         };
-        let (threads, matched) = self.close(program, state, context, Some(byte))?;
-        let next = Key { pending: threads.iter().map(|pc| pc + 1).collect(), word_behind: is_word_byte(byte), at_edge: false };
+        let (pending, matched) = self.close(program, state, context, Some(byte))?;
+        let next = Key { pending, word_behind: is_word_byte(byte), at_edge: false };
         let next = self.state(program, next)?;
         let m = next | if matched { MATCHED } else { 0 };
         if let Some(slot) = self.moves.get_mut(slot) {
@@ -358,8 +358,9 @@ impl Cache {
         matched
     }
 
-    /// The threads of `state` that read `next`, in order, and whether a
-    /// match comes first (for `Prefer::First`, threads after it are dropped).
+    /// Where the threads of `state` that read `next` go on after it (in
+    /// order: the next state's pending list), and whether a match comes first
+    /// (for `Prefer::First`, threads after it are dropped).
     fn close(&mut self, program: &Program, state: StateId, context: Context, next: Option<u8>) -> Option<(Vec<u32>, bool)> {
         let pending = &self.keys.get(number(program, state))?.pending;
         let list = if self.unanchored {
@@ -369,10 +370,10 @@ impl Cache {
         } else {
             with_scratch(|scratch| program.closure(scratch, pending, context, next))
         };
-        let (mut threads, mut matched) = (Vec::new(), false);
+        let (mut threads, mut matched) = (Vec::with_capacity(list.len()), false);
         for pc in list {
             if program.insts.get(pc as usize) != Some(&Inst::Match) {
-                threads.push(pc);
+                threads.push(pc + 1);
             } else {
                 matched = true;
                 if preference(program) == Prefer::First {
