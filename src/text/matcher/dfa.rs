@@ -281,15 +281,15 @@ impl Cache {
         stop
     }
 
-    /// As `run` for a scan, which reads whole texts: four bytes a round, so
-    /// the loop's own tests come once per four; `bytes` is left after the
+    /// As `run` for a scan, which reads whole texts: eight bytes a round, so
+    /// the loop's own tests come once per eight; `bytes` is left after the
     /// byte it stopped on.
     #[inline(always)]
     fn scan(&self, program: &Program, state: &mut StateId, bytes: &mut &[u8]) -> Stop {
         let moves = self.moves.as_slice();
         let mut at = usize::from(*state);
-        while let Some((four, rest)) = bytes.split_first_chunk::<4>() {
-            for (k, &byte) in four.iter().enumerate() {
+        while let Some((eight, rest)) = bytes.split_first_chunk::<8>() {
+            for (k, &byte) in eight.iter().enumerate() {
                 let Some(&next) = moves.get(at + usize::from(program.class_of(byte))) else {
                     *state = at as StateId;
                     return Stop::Off;
