@@ -17,9 +17,10 @@ use super::search::{with_scratch, Context, Prefer};
 use super::syntax::is_word_byte;
 use crate::fast_hash::FastMap;
 
-/// A state's id; the dead state (nothing left to follow) is 0.
-/// Two bytes: a rule's move table is read on almost every search, and
-/// half the size stays in cache twice as well.
+/// A state's id: where its moves begin in the move table (its number times
+/// the class count, so a move costs no multiplication); the dead state
+/// (nothing left to follow) is 0. Two bytes: a rule's move table is read on
+/// almost every search, and half the size stays in cache twice as well.
 type StateId = u16;
 const DEAD: StateId = 0;
 /// Set on a move when the state matched before reading the byte.
@@ -30,8 +31,9 @@ const UNKNOWN: u16 = u16::MAX;
 /// Worker's isolate), so each is bounded (a few hundred KB at most). A scan
 /// starts its cache over instead (see `Cache::state`).
 const MAX_STATES: usize = 1000;
-// A state id must leave the top bit for `MATCHED` and never reach `UNKNOWN`.
-const _: () = assert!(MAX_STATES < MATCHED as usize);
+/// State ids stay below this: clear of the `MATCHED` bit, and not `UNKNOWN`
+/// with it (so a program of many classes may have fewer than `MAX_STATES`).
+const MAX_ID: usize = (MATCHED - 1) as usize;
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
@@ -43,13 +45,12 @@ struct Key {
     at_edge: bool,
 }
 
-#[derive(Default)]
 struct Cache {
     /// A thread starts at every position, not only the first (a scan).
     unanchored: bool,
-    /// The start state for each (word byte behind, at the edge), once known.
-    starts: [Option<StateId>; 4],
-    /// Each state's key, by id; `ids` finds the id of a key.
+    /// The start state for each (word byte behind, at the edge), `UNKNOWN` until known.
+    starts: [StateId; 4],
+    /// Each state's key, by number (id / class count); `ids` finds the id of a key.
     keys: Vec<Key>,
     ids: FastMap<Key, StateId>,
     /// `keys.len() × classes` moves: the next state, `MATCHED` or'ed in.
@@ -61,6 +62,20 @@ struct Cache {
     /// and most pinned searches end by asking, and the answer needs the Pike
     /// VM's closure.
     ends: Vec<u8>,
+}
+
+impl Default for Cache {
+    fn default() -> Cache {
+        Cache {
+            unanchored: false,
+            starts: [UNKNOWN; 4],
+            keys: Vec::new(),
+            ids: FastMap::default(),
+            moves: Vec::new(),
+            too_big: false,
+            ends: Vec::new(),
+        }
+    }
 }
 
 pub struct Dfa {
@@ -98,12 +113,21 @@ impl Dfa {
         let cache = &mut *cache;
         let word_behind = lo.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(|&b| is_word_byte(b));
         let mut state = cache.start(program, word_behind, lo == 0)?;
-        for &byte in hay.get(lo..hi)? {
-            let next = cache.step(program, state, byte)?;
-            if next & MATCHED != 0 {
-                return Some(true);
+        let mut bytes = hay.get(lo..hi)?;
+        loop {
+            match cache.scan(program, &mut state, &mut bytes) {
+                Stop::End => break,
+                Stop::Off => return None,
+                Stop::On(byte, mut next) => {
+                    if next == UNKNOWN {
+                        next = cache.work_out(program, state, byte)?;
+                    }
+                    if next & MATCHED != 0 {
+                        return Some(true);
+                    }
+                    state = next;
+                }
             }
-            state = next & !MATCHED;
         }
         Some(cache.matches_at_end(program, state, Context::at(hay, hi)))
     }
@@ -130,19 +154,57 @@ impl Dfa {
             return pike_vm();
         };
         let mut found = None;
-        let mut at = if forward { lo } else { hi };
-        while state != DEAD {
-            let byte = if forward { (at < hi).then(|| hay.get(at)) } else { (at > lo).then(|| hay.get(at - 1)) };
-            let Some(&byte) = byte.flatten() else { break };
-            let Some(next) = cache.step(program, state, byte) else {
-                return pike_vm();
-            };
-            if next & MATCHED != 0 {
-                found = Some(at);
+        // The loop for each way round, so the byte loop has no branch on it.
+        let bytes = hay.get(lo..hi).unwrap_or(&[]);
+        let at = if forward {
+            let mut bytes = bytes.iter();
+            loop {
+                match cache.run::<true>(program, &mut state, &mut bytes) {
+                    Stop::End => break hi,
+                    Stop::Off => return pike_vm(),
+                    Stop::On(byte, mut next) => {
+                        if next == UNKNOWN {
+                            let Some(worked_out) = cache.work_out(program, state, byte) else {
+                                return pike_vm();
+                            };
+                            next = worked_out;
+                        }
+                        if next & MATCHED != 0 {
+                            // Where the byte read was.
+                            found = Some(hi - bytes.len() - 1);
+                        }
+                        state = next & !MATCHED;
+                        if state == DEAD {
+                            break hi;
+                        }
+                    }
+                }
             }
-            state = next & !MATCHED;
-            at = if forward { at + 1 } else { at - 1 };
-        }
+        } else {
+            let mut bytes = bytes.iter().rev();
+            loop {
+                match cache.run::<true>(program, &mut state, &mut bytes) {
+                    Stop::End => break lo,
+                    Stop::Off => return pike_vm(),
+                    Stop::On(byte, mut next) => {
+                        if next == UNKNOWN {
+                            let Some(worked_out) = cache.work_out(program, state, byte) else {
+                                return pike_vm();
+                            };
+                            next = worked_out;
+                        }
+                        if next & MATCHED != 0 {
+                            // Just past the byte read.
+                            found = Some(lo + bytes.len() + 1);
+                        }
+                        state = next & !MATCHED;
+                        if state == DEAD {
+                            break lo;
+                        }
+                    }
+                }
+            }
+        };
         // The window's end: its last position may still match (before `$`, `\b`).
         if state != DEAD && cache.matches_at_end(program, state, Context::at(hay, at)) {
             found = Some(at);
@@ -155,14 +217,14 @@ impl Cache {
     /// The state a search begins in, looked up once per kind of start.
     fn start(&mut self, program: &Program, word_behind: bool, at_edge: bool) -> Option<StateId> {
         let slot = usize::from(word_behind) << 1 | usize::from(at_edge);
-        if let Some(Some(id)) = self.starts.get(slot) {
-            return Some(*id);
+        if let Some(&id) = self.starts.get(slot).filter(|&&id| id != UNKNOWN) {
+            return Some(id);
         }
         // A scan's threads start implicitly at every position (see `close`).
         let pending = if self.unanchored { Vec::new() } else { vec![0] };
         let id = self.state(program, Key { pending, word_behind, at_edge })?;
         if let Some(start) = self.starts.get_mut(slot) {
-            *start = Some(id);
+            *start = id;
         }
         Some(id)
     }
@@ -180,7 +242,8 @@ impl Cache {
         if let Some(&id) = self.ids.get(&key) {
             return Some(id);
         }
-        if self.keys.len() >= MAX_STATES {
+        let id = self.keys.len() * program.class_count();
+        if self.keys.len() >= MAX_STATES || id >= MAX_ID {
             // Give the memory back. A pinned search's rule searches with the
             // Pike VM from now on; a scan starts over (this search answers
             // "maybe"), since a long stream of varied texts (numbers, codes)
@@ -189,28 +252,69 @@ impl Cache {
             *self = Cache { too_big: !self.unanchored, unanchored: self.unanchored, ..Cache::default() };
             return None;
         }
-        let id = self.keys.len() as StateId;
+        let id = id as StateId;
         self.ids.insert(key.clone(), id);
         self.keys.push(key);
         self.moves.resize(self.keys.len() * program.class_count(), UNKNOWN);
         Some(id)
     }
 
-    /// The move from `state` on `byte`, worked out on first use.
+    /// Follows known moves from `state` along `bytes` until one is out of
+    /// the ordinary: a match, a move not worked out yet, or (`PINNED`) the
+    /// dead state. The hot loop of every search, so it reads the table as a
+    /// local slice and tests each move once.
     #[inline(always)]
-    fn step(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
-        let slot = state as usize * program.class_count() + usize::from(program.class_of(byte));
-        match self.moves.get(slot) {
-            Some(&m) if m != UNKNOWN => Some(m),
-            None => None,
-            _ => self.work_out(program, state, byte, slot),
+    fn run<'h, const PINNED: bool>(&self, program: &Program, state: &mut StateId, bytes: &mut impl Iterator<Item = &'h u8>) -> Stop {
+        let moves = self.moves.as_slice();
+        let mut at = usize::from(*state);
+        let stop = loop {
+            let Some(&byte) = bytes.next() else { break Stop::End };
+            let Some(&next) = moves.get(at + usize::from(program.class_of(byte))) else { break Stop::Off };
+            // Dead (0) wraps round to the top, beside `MATCHED` and `UNKNOWN`.
+            let rare = if PINNED { next.wrapping_sub(1) >= MATCHED - 1 } else { next >= MATCHED };
+            if rare {
+                break Stop::On(byte, next);
+            }
+            at = usize::from(next);
+        };
+        *state = at as StateId;
+        stop
+    }
+
+    /// As `run` for a scan, which reads whole texts: eight bytes a round, so
+    /// the loop's own tests come once per eight; `bytes` is left after the
+    /// byte it stopped on.
+    #[inline(always)]
+    fn scan(&self, program: &Program, state: &mut StateId, bytes: &mut &[u8]) -> Stop {
+        let moves = self.moves.as_slice();
+        let mut at = usize::from(*state);
+        while let Some((eight, rest)) = bytes.split_first_chunk::<8>() {
+            for (k, &byte) in eight.iter().enumerate() {
+                let Some(&next) = moves.get(at + usize::from(program.class_of(byte))) else {
+                    *state = at as StateId;
+                    return Stop::Off;
+                };
+                if next >= MATCHED {
+                    *state = at as StateId;
+                    *bytes = bytes.get(k + 1..).unwrap_or(&[]);
+                    return Stop::On(byte, next);
+                }
+                at = usize::from(next);
+            }
+            *bytes = rest;
         }
+        *state = at as StateId;
+        let mut tail = bytes.iter();
+        let stop = self.run::<false>(program, state, &mut tail);
+        *bytes = tail.as_slice();
+        stop
     }
 
     /// A move not yet known: the Pike VM's closure, remembered.
     #[inline(never)]
-    fn work_out(&mut self, program: &Program, state: StateId, byte: u8, slot: usize) -> Option<u16> {
-        let key = self.keys.get(state as usize)?;
+    fn work_out(&mut self, program: &Program, state: StateId, byte: u8) -> Option<u16> {
+        let slot = usize::from(state) + usize::from(program.class_of(byte));
+        let key = self.keys.get(number(program, state))?;
         let context = match program.direction {
             Direction::Forward => Context {
                 word_before: key.word_behind,
@@ -225,8 +329,8 @@ impl Cache {
                 at_end: key.at_edge,
             },
         };
-        let (threads, matched) = self.close(program, state, context, Some(byte))?;
-        let next = Key { pending: threads.iter().map(|pc| pc + 1).collect(), word_behind: is_word_byte(byte), at_edge: false };
+        let (pending, matched) = self.close(program, state, context, Some(byte))?;
+        let next = Key { pending, word_behind: is_word_byte(byte), at_edge: false };
         let next = self.state(program, next)?;
         let m = next | if matched { MATCHED } else { 0 };
         if let Some(slot) = self.moves.get_mut(slot) {
@@ -236,7 +340,7 @@ impl Cache {
     }
 
     fn matches_at_end(&mut self, program: &Program, state: StateId, context: Context) -> bool {
-        let slot = usize::from(state) << 4
+        let slot = number(program, state) << 4
             | usize::from(context.word_before) << 3
             | usize::from(context.word_after) << 2
             | usize::from(context.at_start) << 1
@@ -254,10 +358,11 @@ impl Cache {
         matched
     }
 
-    /// The threads of `state` that read `next`, in order, and whether a
-    /// match comes first (for `Prefer::First`, threads after it are dropped).
+    /// Where the threads of `state` that read `next` go on after it (in
+    /// order: the next state's pending list), and whether a match comes first
+    /// (for `Prefer::First`, threads after it are dropped).
     fn close(&mut self, program: &Program, state: StateId, context: Context, next: Option<u8>) -> Option<(Vec<u32>, bool)> {
-        let pending = &self.keys.get(state as usize)?.pending;
+        let pending = &self.keys.get(number(program, state))?.pending;
         let list = if self.unanchored {
             // The thread starting here comes last: it is the least preferred.
             let pending: Vec<u32> = pending.iter().copied().chain([0]).collect();
@@ -265,10 +370,10 @@ impl Cache {
         } else {
             with_scratch(|scratch| program.closure(scratch, pending, context, next))
         };
-        let (mut threads, mut matched) = (Vec::new(), false);
+        let (mut threads, mut matched) = (Vec::with_capacity(list.len()), false);
         for pc in list {
             if program.insts.get(pc as usize) != Some(&Inst::Match) {
-                threads.push(pc);
+                threads.push(pc + 1);
             } else {
                 matched = true;
                 if preference(program) == Prefer::First {
@@ -278,6 +383,21 @@ impl Cache {
         }
         Some((threads, matched))
     }
+}
+
+/// Where `Cache::run` stopped.
+enum Stop {
+    /// The bytes ran out.
+    End,
+    /// On this byte, whose move is out of the ordinary.
+    On(u8, u16),
+    /// The table is not as it should be: the caller falls back to the Pike VM.
+    Off,
+}
+
+/// A state's number, from its id.
+fn number(program: &Program, state: StateId) -> usize {
+    usize::from(state) / program.class_count().max(1)
 }
 
 /// What a pinned search reports: reading forward, the match the pattern

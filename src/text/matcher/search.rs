@@ -129,11 +129,15 @@ impl Program {
         for &pc in pending {
             self.add(now, stack, pc, 0, context, next);
         }
-        now.dense
-            .iter()
-            .map(|&(pc, _)| pc)
-            .filter(|&pc| matches!(self.insts.get(pc as usize), Some(Inst::Match | Inst::Byte(_) | Inst::Set(_))))
-            .collect()
+        // Sized once: the list is at most every thread.
+        let mut list = Vec::with_capacity(now.dense.len());
+        list.extend(
+            now.dense
+                .iter()
+                .map(|&(pc, _)| pc)
+                .filter(|&pc| matches!(self.insts.get(pc as usize), Some(Inst::Match | Inst::Byte(_) | Inst::Set(_)))),
+        );
+        list
     }
 
     fn accepts(&self, pc: u32, byte: u8) -> bool {
