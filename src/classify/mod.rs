@@ -254,7 +254,9 @@ pub fn sentiment_inputs(parts: &[Part], model: &SentimentModel) -> SentimentInpu
         && parts.iter().all(|p| p.reading.compound.abs() < 0.3);
     // "Thanks for nothing", "love how it fell apart": warm words, sour meaning.
     let lex = &*lexicon::LEXICON;
-    let parts_sarcastic = || parts.iter().filter(|p| lex.may_be_sarcastic(&p.lower));
+    // The parts that may hold a phrase, scanned once for both checks below.
+    let maybe: Vec<&Part> = parts.iter().filter(|p| lex.may_be_sarcastic(&p.lower)).collect();
+    let parts_sarcastic = || maybe.iter().copied();
     let said = |phrases: &[String]| parts_sarcastic().any(|p| phrases.iter().any(|s| p.lower.contains(s.as_str())));
     // "love how" is sarcasm only with the complaint right after it.
     let said_of_complaint = parts_sarcastic().any(|p| {
