@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Literal};
+use regex_syntax::hir::{Hir, HirKind, Look};
 use regex_syntax::ParserBuilder;
 
 const RULE_FILES: [&str; 2] = ["src/classify/data/root_causes.tsv", "src/classify/data/risks.tsv"];
@@ -126,6 +127,7 @@ const FREQUENT: &[(&str, f32)] = &[
 const RARE: f32 = 0.15;
 
 fn frequency(word: &str) -> f32 {
+    let word = word.strip_suffix('\'').unwrap_or(word);
     FREQUENT.iter().find(|(w, _)| *w == word).map_or(RARE, |(_, f)| *f)
 }
 
@@ -207,16 +209,32 @@ fn anchors(pattern: &str) -> Option<(Anchors, bool, Option<Vec<String>>)> {
     let body = pattern.strip_prefix("(?-u)")?;
     let hir = ParserBuilder::new().utf8(false).build().parse(pattern).ok()?;
     // Generous limits: this runs at build time, and finite literal sets make better indexes.
-    let extract = |kind| Extractor::new().kind(kind).limit_total(20_000).limit_class(64).limit_repeat(4).limit_literal_len(24).extract(&hir);
-    let prefix = body
-        .starts_with("\\b")
-        .then(|| extract(ExtractKind::Prefix))
-        .and_then(|seq| literal_words(seq.literals()?, body.ends_with("\\b"), |bytes| bytes.to_vec()));
-    let suffix = body
-        .ends_with("\\b")
-        .then(|| extract(ExtractKind::Suffix))
-        .and_then(|seq| literal_words(seq.literals()?, body.starts_with("\\b"), |bytes| bytes.iter().rev().copied().collect()))
-        .filter(|a| a.prefixes.is_empty()); // a word's tail cannot be looked up
+    let extract = |kind, hir: &Hir| Extractor::new().kind(kind).limit_total(20_000).limit_class(64).limit_repeat(4).limit_literal_len(24).extract(hir);
+    // A first (last) group of words closed by `\b` names whole words, though
+    // the literals of the whole pattern go on past it, inexact ("advertised"
+    // of `\b(advertised|marketed)\b[^.]{0,60}…`, else read as a word start).
+    let bounded = |kind, from_end: bool| {
+        let element = bounded_element(&hir, from_end)?;
+        let seq = extract(kind, element);
+        let literals = seq.literals()?;
+        literals.iter().all(|l| l.is_exact()).then_some(())?;
+        let orient = |bytes: &[u8]| if from_end { bytes.iter().rev().copied().collect() } else { bytes.to_vec() };
+        literal_words(literals, true, orient)
+    };
+    let prefix = body.starts_with("\\b").then(|| {
+        bounded(ExtractKind::Prefix, false).or_else(|| {
+            let seq = extract(ExtractKind::Prefix, &hir);
+            literal_words(seq.literals()?, body.ends_with("\\b"), |bytes| bytes.to_vec())
+        })
+    });
+    let suffix = body.ends_with("\\b").then(|| {
+        bounded(ExtractKind::Suffix, true).or_else(|| {
+            let seq = extract(ExtractKind::Suffix, &hir);
+            literal_words(seq.literals()?, body.starts_with("\\b"), |bytes| bytes.iter().rev().copied().collect())
+        })
+    });
+    // A word's tail cannot be looked up: a suffix must name whole words.
+    let (prefix, suffix) = (prefix.flatten(), suffix.flatten().filter(|a| a.prefixes.is_empty()));
     // Index by the end that runs fewer searches, counting that the other end,
     // when it names whole words, must also be in the text.
     let filtered = |anchors: &Anchors, other: &Option<Anchors>| {
@@ -237,6 +255,21 @@ fn anchors(pattern: &str) -> Option<(Anchors, bool, Option<Vec<String>>)> {
         (None, Some(_)) => Some((suffix?, true, None)),
         (None, None) => None,
     }
+}
+
+/// The pattern's first element (its last, `from_end`) after its `\b`, when
+/// a `\b` closes it: `(a|b)` of `\b(a|b)\b…`.
+fn bounded_element(hir: &Hir, from_end: bool) -> Option<&Hir> {
+    let HirKind::Concat(parts) = hir.kind() else { return None };
+    let is_boundary = |h: &Hir| matches!(h.kind(), HirKind::Look(Look::WordAscii | Look::WordUnicode));
+    let (first, element, after) = if from_end {
+        let mut rest = parts.iter().rev();
+        (rest.next()?, rest.next()?, rest.next()?)
+    } else {
+        let mut rest = parts.iter();
+        (rest.next()?, rest.next()?, rest.next()?)
+    };
+    (is_boundary(first) && is_boundary(after)).then_some(element)
 }
 
 /// A curly apostrophe (U+2019) as the tokenizer reads it: `'`, so "i’m" is
@@ -266,7 +299,9 @@ fn is_word_byte(b: u8) -> bool {
 /// so the last word comes first). A literal that goes on past its word names
 /// the whole word; one cut short inside it only the word's start.
 /// `bounded`: the pattern's far end is a word boundary, so a literal that is
-/// the whole match ("hips" of "hips?\\b") is a whole word too.
+/// the whole match ("hips" of "hips?\\b") is a whole word too, closed by
+/// that `\\b`: it also matches before an apostrophe the tokenizer keeps in
+/// the word ("hip's"), and is written with a trailing `'` to say so.
 fn literal_words(literals: &[Literal], bounded: bool, orient: impl Fn(&[u8]) -> Vec<u8>) -> Option<Anchors> {
     let mut anchors = Anchors { words: Vec::new(), prefixes: Vec::new() };
     for lit in literals {
@@ -280,7 +315,9 @@ fn literal_words(literals: &[Literal], bounded: bool, orient: impl Fn(&[u8]) -> 
         if word.is_empty() {
             return None;
         }
-        let whole = (len < bytes.len() && !cut) || (len == bytes.len() && lit.is_exact() && bounded);
+        let closed = len == bytes.len() && lit.is_exact() && bounded;
+        let whole = (len < bytes.len() && !cut) || closed;
+        let word = if closed { format!("{word}'") } else { word };
         let list = if whole { &mut anchors.words } else { &mut anchors.prefixes };
         if !list.contains(&word) {
             list.push(word);

@@ -130,6 +130,10 @@ struct Rules {
     /// Whole first word -> the rules it anchors and the rules that also need
     /// it: one lookup a word of the text.
     by_word: FastMap<&'static str, Word>,
+    /// The same for the words a pattern's `\b` closes (written `word'` by
+    /// build.rs), by the part of a text's word before its apostrophe: the
+    /// tokenizer keeps "model's" whole, where `\bmodel\b` finds "model".
+    by_stem: FastMap<&'static str, Word>,
     /// While loading, the index's chains of rules: each link a rule and the
     /// table place of the chain's next link (or `NO_RULE`), in rule order.
     chained: Vec<(u32, u32)>,
@@ -279,6 +283,7 @@ impl Rules {
             rules: Vec::new(),
             // One distinct index word per 40 to 60 bytes of the file: sized once, not regrown.
             by_word: FastMap::with_capacity_and_hasher(bytes / 36, Default::default()),
+            by_stem: FastMap::default(),
             chained: Vec::new(),
             listed: Vec::new(),
             by_start: FastMap::default(),
@@ -359,7 +364,7 @@ impl Rules {
     #[inline(never)]
     fn lay_out(&mut self) {
         let mut listed = Vec::with_capacity(self.chained.len());
-        for word in self.by_word.values_mut() {
+        for word in self.by_word.values_mut().chain(self.by_stem.values_mut()) {
             for list in [&mut word.anchors, &mut word.needed_by] {
                 let first = listed.len() as u32;
                 let mut at = list.first;
@@ -381,8 +386,13 @@ impl Rules {
             self.needs_more.resize(index / 64 + 1, 0);
         }
         set_bit(&mut self.needs_more, index);
+        let (word, closed) = closed_word(word);
         let entry = self.by_word.entry(word).or_default();
         chain(&mut self.chained, &mut entry.needed_by, index);
+        if closed {
+            let entry = self.by_stem.entry(word).or_default();
+            chain(&mut self.chained, &mut entry.needed_by, index);
+        }
     }
 
     /// Words starting with `start` anchor rule `index`.
@@ -409,8 +419,13 @@ impl Rules {
     /// `word` anchors rule `index`.
     #[inline(never)]
     fn anchors(&mut self, word: &'static str, index: usize) {
+        let (word, closed) = closed_word(word);
         let entry = self.by_word.entry(word).or_default();
         chain(&mut self.chained, &mut entry.anchors, index);
+        if closed {
+            let entry = self.by_stem.entry(word).or_default();
+            chain(&mut self.chained, &mut entry.anchors, index);
+        }
     }
 
     /// Where rules may match: (rule, index of its anchor token), in text order.
@@ -424,8 +439,14 @@ impl Rules {
         // their anchor and have it here, one bit each.
         let words: Vec<Option<&Word>> =
             tokens.iter().map(|t| if t.kind == TokenKind::Word { self.by_word.get(t.norm.as_ref()) } else { None }).collect();
+        // Few words hold an apostrophe, and fewer a closed word before it.
+        let mut stems: Vec<(usize, &Word)> = Vec::new();
+        for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.apostrophe) {
+            let stem = t.norm.split_once('\'').and_then(|(stem, _)| self.by_stem.get(stem));
+            stems.extend(stem.map(|word| (at, word)));
+        }
         let mut needs_met = vec![0u64; self.needs_more.len()];
-        for word in words.iter().flatten() {
+        for word in words.iter().flatten().chain(stems.iter().map(|(_, word)| word)) {
             for r in self.rules_of(word.needed_by) {
                 set_bit(&mut needs_met, r);
             }
@@ -440,6 +461,12 @@ impl Rules {
             }
             if let Some(Some(word)) = words.get(at) {
                 if word.anchors.first != word.anchors.last {
+                    out.extend(self.rules_of(word.anchors).filter(|r| wanted(r)).map(|r| (r, at)));
+                    lists += 1;
+                }
+            }
+            if t.apostrophe {
+                for (_, word) in stems.iter().filter(|(of, _)| *of == at) {
                     out.extend(self.rules_of(word.anchors).filter(|r| wanted(r)).map(|r| (r, at)));
                     lists += 1;
                 }
@@ -601,6 +628,14 @@ fn spaced(column: &str) -> impl Iterator<Item = &str> {
             return None;
         }
     })
+}
+
+/// An index word, and whether a `\b` closes it (build.rs writes `word'`).
+fn closed_word(word: &str) -> (&str, bool) {
+    match word.strip_suffix('\'') {
+        Some(stem) => (stem, true),
+        None => (word, false),
+    }
 }
 
 /// Appends rule `index` to a chain of `chained`.
@@ -768,5 +803,28 @@ mod tests {
             &texts,
         );
         assert!(found > 100, "only {found} hits compared");
+    }
+
+    /// A word a pattern's `\b` closes is found before an apostrophe the
+    /// tokenizer keeps in the word, as the compact index (every rule at
+    /// every word) finds it.
+    #[test]
+    fn words_before_an_apostrophe_are_found() {
+        let texts: Vec<String> = [
+            "Lovely in the picture's colours, but in person it looked washed out.",
+            "The seller's reply never came and the coupon's code was declined twice.",
+            "It hit below the model's knee but on me it was far too long.",
+            "My hip's too wide for it and the waist's way too small.",
+        ]
+        .map(String::from)
+        .to_vec();
+        let causes = include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules"));
+        let indexed = RuleBook::load(&[causes], |_, name| Category::from_id(name));
+        let found = same_hits(&indexed, &RuleBook::load(&[compact(causes)], |_, name| Category::from_id(name)), &texts);
+        assert!(found >= 3, "only {found} hits compared");
+        let text = texts.first().map_or("", String::as_str);
+        let (lower, tokens) = (text.to_ascii_lowercase(), tokenize(text));
+        let hits = indexed.hits(text, &lower, &tokens, &lexicon::read(&tokens));
+        assert!(hits.iter().any(|h| h.label == Category::NotAsDescribed), "{hits:?}");
     }
 }

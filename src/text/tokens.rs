@@ -26,6 +26,8 @@ pub struct Token<'a> {
     pub end: usize,
     /// Written in capitals ("NEVER"), two letters or more.
     pub shouted: bool,
+    /// Holds an apostrophe between its letters ("model's", "don't").
+    pub apostrophe: bool,
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -64,11 +66,11 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         // ":)" and friends are symbols, not clause ends.
         if (c == ':' || c == ';') && matches!(bytes.get(at), Some(b')' | b'(' | b'D' | b'P' | b'/')) {
             let norm = Cow::Borrowed(text.get(start..at + 1).unwrap_or(""));
-            tokens.push(Token { kind: TokenKind::Symbol, norm, start, end: at + 1, shouted: false });
+            tokens.push(Token { kind: TokenKind::Symbol, norm, start, end: at + 1, shouted: false, apostrophe: false });
             at += 1;
             continue;
         }
-        tokens.push(Token { kind, norm: Cow::Borrowed(text.get(start..at).unwrap_or("")), start, end: at, shouted: false });
+        tokens.push(Token { kind, norm: Cow::Borrowed(text.get(start..at).unwrap_or("")), start, end: at, shouted: false, apostrophe: false });
     }
     tokens
 }
@@ -77,7 +79,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
 /// letters, digits and combining marks, with apostrophes between them.
 fn word(text: &str, start: usize) -> (Token<'_>, usize) {
     let bytes = text.as_bytes();
-    let (mut end, mut upper, mut letters) = (start, 0usize, 0usize);
+    let (mut end, mut upper, mut letters, mut apostrophe) = (start, 0usize, 0usize, false);
     // Whether the normal form differs from the text: capitals, curly apostrophes, non-ASCII letters.
     let mut differs = false;
     while let Some(&b) = bytes.get(end) {
@@ -100,6 +102,7 @@ fn word(text: &str, start: usize) -> (Token<'_>, usize) {
             differs = true;
         } else if is_apostrophe(d) && next_is_alphanumeric(text, after) {
             differs |= d != '\'';
+            apostrophe = true;
         } else {
             break;
         }
@@ -108,7 +111,7 @@ fn word(text: &str, start: usize) -> (Token<'_>, usize) {
     let shouted = letters >= 2 && upper == letters;
     let written = text.get(start..end).unwrap_or("");
     let norm = if upper == 0 && !differs { Cow::Borrowed(written) } else { normal_form(written) };
-    (Token { kind: TokenKind::Word, norm, start, end, shouted }, end)
+    (Token { kind: TokenKind::Word, norm, start, end, shouted, apostrophe }, end)
 }
 
 // What the word loop asks of an ASCII byte, one table look-up instead of three range tests.
