@@ -149,41 +149,16 @@ fn presence(words: &[String]) -> f32 {
     (words.iter().map(|w| frequency(w)).sum::<f32>() * 0.06).min(1.0)
 }
 
-/// The top-level branches of a pattern (`a|b|c`), as written.
+/// The top-level branches of a pattern (`a|b|c`), as written: cut where
+/// regex-syntax's own parser says each branch starts and ends, so classes
+/// and escapes (`[|]`, `\\|`) are read as the pattern engine reads them.
+/// A pattern it cannot parse is passed on whole (the data test reports it).
 fn branches(pattern: &str) -> Vec<&str> {
-    let bytes = pattern.as_bytes();
-    let (mut out, mut from, mut depth, mut i) = (Vec::new(), 0, 0usize, 0);
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 1,
-            b'[' => {
-                // A class ends at the first `]` after its first member (`[]a]`, `[^]a]`).
-                i += 1;
-                if bytes.get(i) == Some(&b'^') {
-                    i += 1;
-                }
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i += 1,
-                        b']' => break,
-                        _ => {}
-                    }
-                    i += 1;
-                }
-            }
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
-            b'|' if depth == 0 => {
-                out.push(&pattern[from..i]);
-                from = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out.push(&pattern[from..]);
-    out
+    let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(pattern) else { return vec![pattern] };
+    let regex_syntax::ast::Ast::Alternation(ref alternation) = ast else { return vec![pattern] };
+    let cut: Option<Vec<&str>> =
+        alternation.asts.iter().map(|branch| pattern.get(branch.span().start.offset..branch.span().end.offset)).collect();
+    cut.unwrap_or_else(|| vec![pattern])
 }
 
 /// The words a rule's matches contain for sure, to index it by: whole words
@@ -242,17 +217,12 @@ fn anchors(pattern: &str) -> Option<(Anchors, bool, Option<Vec<String>>)> {
         let cost = anchors.cost() * filter.as_deref().map_or(1.0, presence);
         (cost, filter)
     };
-    match (&prefix, &suffix) {
-        (Some(p), Some(s)) => {
-            let ((by_start, start_filter), (by_end, end_filter)) = (filtered(p, &suffix), filtered(s, &prefix));
-            if by_end < by_start {
-                Some((suffix?, true, end_filter))
-            } else {
-                Some((prefix?, false, start_filter))
-            }
-        }
-        (Some(_), None) => Some((prefix?, false, None)),
-        (None, Some(_)) => Some((suffix?, true, None)),
+    let (by_start, start_filter) = prefix.as_ref().map(|p| filtered(p, &suffix)).unzip();
+    let (by_end, end_filter) = suffix.as_ref().map(|s| filtered(s, &prefix)).unzip();
+    match (prefix, suffix) {
+        (Some(_), Some(s)) if by_end < by_start => Some((s, true, end_filter.flatten())),
+        (Some(p), _) => Some((p, false, start_filter.flatten())),
+        (None, Some(s)) => Some((s, true, None)),
         (None, None) => None,
     }
 }

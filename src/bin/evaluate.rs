@@ -145,10 +145,7 @@ fn corpus(name: &str) -> Result<String, String> {
 /// Which half of the dev part a row is in, fixed by its reference alone
 /// (FNV-1a of "source#ref"), so adding or sorting rows never moves one.
 fn dev_half(source: &str, reference: &str) -> &'static str {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in source.bytes().chain(std::iter::once(b'#')).chain(reference.bytes()) {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    let h = reviewloop::fast_hash::fnv1a(format!("{source}#{reference}").as_bytes());
     if (h >> 32) & 1 == 0 { "dev_a" } else { "dev_b" }
 }
 
@@ -162,12 +159,8 @@ fn dev_half(source: &str, reference: &str) -> &'static str {
 /// SPLIT=1 estimates generalisation without the held-out part: it prints the
 /// dev part's two fixed halves (`dev_a`, `dev_b`) and leaves the held-out
 /// table out. Write rules from one half's misreadings (`VERBOSE=1 HALF=dev_a`),
-/// measure on the other, swap; keep a rule only if both halves gain.
-/// First use (2026-11-23): seven rules written from one half's misreadings
-/// (cold food, a closed support chat, fees a multiple of a rival's; a billed
-/// subscription, a charge for a cancelled order, length or proportions "off")
-/// raised their own half by 0.003-0.010 and left the other half's every count
-/// the same, as the held-out part did in earlier rounds; none was kept.
+/// measure on the other, swap; keep a rule only if both halves gain (the
+/// README tells how the first trial went).
 fn root_causes() -> Result<(), String> {
     let mut index = SourceIndex::new();
     let fresh = || -> BTreeMap<Category, LabelCounts> { Category::ALL.iter().map(|c| (*c, LabelCounts::default())).collect() };

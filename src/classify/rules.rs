@@ -51,7 +51,7 @@ impl Flags {
 
 pub struct Rule {
     /// Its label's number in `RuleBook::labels` (or `NO_LABEL`), and its file.
-    label: Numbered,
+    label: FileLabel,
     pub weight: f32,
     pub flags: Flags,
     /// As the rule file writes it: our pattern engine reads bytes and ASCII
@@ -78,10 +78,10 @@ enum Side {
 /// A rule whose label did not load: it never reports (the data test fails on it).
 const NO_LABEL: u16 = u16::MAX;
 
-/// A label by its number, and the rule file that raised it: evidence is
-/// weighed within one file's labels.
+/// A label by its number in `RuleBook::labels`, and the rule file it comes
+/// from: evidence is weighed within one file's labels.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Numbered {
+struct FileLabel {
     label: u16,
     file: u8,
 }
@@ -122,9 +122,8 @@ pub struct RuleBook<L> {
     pub problems: Vec<String>,
 }
 
-/// The rules and their index, whatever their labels are: one copy of this
-/// code (and one to compile when a page starts) serves both rule files, not
-/// one per label type.
+/// The rules and their index, with labels by number: the search code does
+/// not depend on the label type.
 struct Rules {
     rules: Vec<Rule>,
     /// Whole first word -> the rules it anchors and the rules that also need
@@ -174,12 +173,19 @@ struct Word {
 }
 
 /// Rules in a list. While loading, a chain's first and last links in
-/// `Rules::chained` (or `NO_RULE`); once loaded, the run
+/// `Rules::chained` (or `NO_RULE`); once loaded (`lay_out`), the run
 /// `Rules::listed[first..last]`.
 #[derive(Clone, Copy)]
 struct Chain {
     first: u32,
     last: u32,
+}
+
+impl Chain {
+    /// Once laid out: whether the list names no rule.
+    fn is_empty(self) -> bool {
+        self.first == self.last
+    }
 }
 
 impl Default for Word {
@@ -241,14 +247,15 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         problems
     }
 
-    /// The labels the rules raise, one per rule.
+    /// The labels the rules raise, one per rule (a rule's branch counts as one).
     pub fn labels(&self) -> impl Iterator<Item = L> + '_ {
         self.rules.rules.iter().filter_map(|r| self.labels.get(usize::from(r.label.label)).copied())
     }
 
-    /// How many rules have no anchor words and run on every text.
-    pub fn unindexed(&self) -> usize {
-        self.rules.always.len()
+    /// The labels of the rules that have no anchor words and run on every text, one per rule.
+    pub fn unindexed(&self) -> impl Iterator<Item = L> + '_ {
+        let rules = self.rules.always.iter().filter_map(|&i| self.rules.rules.get(i));
+        rules.filter_map(|r| self.labels.get(usize::from(r.label.label)).copied())
     }
 
     pub fn len(&self) -> usize {
@@ -356,7 +363,7 @@ impl Rules {
             }
         }
         names.push(label);
-        self.rules.push(Rule { label: Numbered { label: NO_LABEL, file }, weight, flags: f, pattern, side, matcher: OnceLock::new() });
+        self.rules.push(Rule { label: FileLabel { label: NO_LABEL, file }, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         Ok(())
     }
 
@@ -460,7 +467,7 @@ impl Rules {
                 lists += 1;
             }
             if let Some(Some(word)) = words.get(at) {
-                if word.anchors.first != word.anchors.last {
+                if !word.anchors.is_empty() {
                     out.extend(self.rules_of(word.anchors).filter(|r| wanted(r)).map(|r| (r, at)));
                     lists += 1;
                 }
@@ -519,7 +526,7 @@ impl Rules {
     }
 
     /// As `RuleBook::hits`, with labels by number.
-    fn hits(&self, text: &str, lower: &str, tokens: &[Token], reading: &LexiconReading) -> Vec<Hit<Numbered>> {
+    fn hits(&self, text: &str, lower: &str, tokens: &[Token], reading: &LexiconReading) -> Vec<Hit<FileLabel>> {
         let mut hits = Vec::new();
         // Long texts are read in sentence-bounded chunks, so each rule runs only
         // over the chunks holding its words: linear time however long the text.
@@ -545,7 +552,7 @@ impl Rules {
         chunk_tokens: &[Token],
         tokens: &[Token],
         reading: &LexiconReading,
-        hits: &mut Vec<Hit<Numbered>>,
+        hits: &mut Vec<Hit<FileLabel>>,
     ) {
         let first = hits.len();
         let mut keep = |rule: &Rule, start: usize, end: usize| {
@@ -598,10 +605,10 @@ impl Rules {
         if let Some(found) = hits.get_mut(first..) {
             found.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         }
-        let mut kept: Vec<Hit<Numbered>> = hits.drain(first..).collect();
-        let mut out: Vec<Hit<Numbered>> = Vec::with_capacity(kept.len());
+        let mut kept: Vec<Hit<FileLabel>> = hits.drain(first..).collect();
+        let mut out: Vec<Hit<FileLabel>> = Vec::with_capacity(kept.len());
         for h in kept.drain(..) {
-            let same_file = |o: &&Hit<Numbered>| o.label.file == h.label.file;
+            let same_file = |o: &&Hit<FileLabel>| o.label.file == h.label.file;
             let inside = out.iter().rev().filter(same_file).take_while(|o| o.end > h.start).any(|o| {
                 o.label == h.label && o.weight == h.weight && o.flags == h.flags && o.start <= h.start && h.end <= o.end
             });

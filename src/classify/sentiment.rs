@@ -230,6 +230,9 @@ pub struct PartView<'a> {
 /// hundred buckets come out ascending and each once without sorting them.
 /// Reading them back leaves the table empty, so one table serves every
 /// review without clearing its 8 KB each time.
+// `words` has one bit per word of `bits`: whole words of them.
+const _: () = assert!(BUCKETS.is_multiple_of(64 * 64));
+
 struct Buckets {
     bits: [u64; BUCKETS / 64],
     /// Which words of `bits` hold a bit, so reading them back skips the empty ones.
