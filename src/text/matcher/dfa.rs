@@ -153,58 +153,16 @@ impl Dfa {
         let Some(mut state) = cache.start(program, word_behind, if forward { lo == 0 } else { hi == hay.len() }) else {
             return pike_vm();
         };
-        let mut found = None;
-        // The loop for each way round, so the byte loop has no branch on it.
+        // Each way round is a loop of its own, so the byte loop has no branch on it.
         let bytes = hay.get(lo..hi).unwrap_or(&[]);
-        let at = if forward {
-            let mut bytes = bytes.iter();
-            loop {
-                match cache.run::<true>(program, &mut state, &mut bytes) {
-                    Stop::End => break hi,
-                    Stop::Off => return pike_vm(),
-                    Stop::On(byte, mut next) => {
-                        if next == UNKNOWN {
-                            let Some(worked_out) = cache.work_out(program, state, byte) else {
-                                return pike_vm();
-                            };
-                            next = worked_out;
-                        }
-                        if next & MATCHED != 0 {
-                            // Where the byte read was.
-                            found = Some(hi - bytes.len() - 1);
-                        }
-                        state = next & !MATCHED;
-                        if state == DEAD {
-                            break hi;
-                        }
-                    }
-                }
-            }
+        let walked = if forward {
+            // A match is where the byte read was.
+            cache.walk(program, &mut state, bytes.iter(), |left| hi - left - 1).map(|found| (found, hi))
         } else {
-            let mut bytes = bytes.iter().rev();
-            loop {
-                match cache.run::<true>(program, &mut state, &mut bytes) {
-                    Stop::End => break lo,
-                    Stop::Off => return pike_vm(),
-                    Stop::On(byte, mut next) => {
-                        if next == UNKNOWN {
-                            let Some(worked_out) = cache.work_out(program, state, byte) else {
-                                return pike_vm();
-                            };
-                            next = worked_out;
-                        }
-                        if next & MATCHED != 0 {
-                            // Just past the byte read.
-                            found = Some(lo + bytes.len() + 1);
-                        }
-                        state = next & !MATCHED;
-                        if state == DEAD {
-                            break lo;
-                        }
-                    }
-                }
-            }
+            // A match is just past the byte read.
+            cache.walk(program, &mut state, bytes.iter().rev(), |left| lo + left + 1).map(|found| (found, lo))
         };
+        let Some((mut found, at)) = walked else { return pike_vm() };
         // The window's end: its last position may still match (before `$`, `\b`).
         if state != DEAD && cache.matches_at_end(program, state, Context::at(hay, at)) {
             found = Some(at);
@@ -264,6 +222,37 @@ impl Cache {
     /// dead state. The hot loop of every search, so it reads the table as a
     /// local slice and tests each move once.
     #[inline(always)]
+    /// A pinned search's reading of `bytes` from `state` until the state dies
+    /// or the bytes end: the last match, placed by `place` from the number
+    /// of bytes left, or `None` when the DFA gave up (the Pike VM searches).
+    fn walk<'h>(
+        &mut self,
+        program: &Program,
+        state: &mut StateId,
+        mut bytes: impl ExactSizeIterator<Item = &'h u8>,
+        place: impl Fn(usize) -> usize,
+    ) -> Option<Option<usize>> {
+        let mut found = None;
+        loop {
+            match self.run::<true>(program, state, &mut bytes) {
+                Stop::End => return Some(found),
+                Stop::Off => return None,
+                Stop::On(byte, mut next) => {
+                    if next == UNKNOWN {
+                        next = self.work_out(program, *state, byte)?;
+                    }
+                    if next & MATCHED != 0 {
+                        found = Some(place(bytes.len()));
+                    }
+                    *state = next & !MATCHED;
+                    if *state == DEAD {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+    }
+
     fn run<'h, const PINNED: bool>(&self, program: &Program, state: &mut StateId, bytes: &mut impl Iterator<Item = &'h u8>) -> Stop {
         let moves = self.moves.as_slice();
         let mut at = usize::from(*state);
