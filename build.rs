@@ -188,28 +188,23 @@ fn anchors(pattern: &str) -> Option<(Anchors, bool, Option<Vec<String>>)> {
     // A first (last) group of words closed by `\b` names whole words, though
     // the literals of the whole pattern go on past it, inexact ("advertised"
     // of `\b(advertised|marketed)\b[^.]{0,60}…`, else read as a word start).
-    let bounded = |kind, from_end: bool| {
-        let element = bounded_element(&hir, from_end)?;
-        let seq = extract(kind, element);
-        let literals = seq.literals()?;
-        literals.iter().all(|l| l.is_exact()).then_some(())?;
+    // The words of one end (the last, `from_end`); `far_bounded`: the other
+    // end is a word boundary.
+    let end_words = |from_end: bool, far_bounded: bool| {
+        let kind = || if from_end { ExtractKind::Suffix } else { ExtractKind::Prefix };
         let orient = |bytes: &[u8]| if from_end { bytes.iter().rev().copied().collect() } else { bytes.to_vec() };
-        literal_words(literals, true, orient)
+        let bounded = || {
+            let seq = extract(kind(), bounded_element(&hir, from_end)?);
+            let literals = seq.literals()?;
+            literals.iter().all(|l| l.is_exact()).then_some(())?;
+            literal_words(literals, true, orient)
+        };
+        bounded().or_else(|| literal_words(extract(kind(), &hir).literals()?, far_bounded, orient))
     };
-    let prefix = body.starts_with("\\b").then(|| {
-        bounded(ExtractKind::Prefix, false).or_else(|| {
-            let seq = extract(ExtractKind::Prefix, &hir);
-            literal_words(seq.literals()?, body.ends_with("\\b"), |bytes| bytes.to_vec())
-        })
-    });
-    let suffix = body.ends_with("\\b").then(|| {
-        bounded(ExtractKind::Suffix, true).or_else(|| {
-            let seq = extract(ExtractKind::Suffix, &hir);
-            literal_words(seq.literals()?, body.starts_with("\\b"), |bytes| bytes.iter().rev().copied().collect())
-        })
-    });
+    let (starts, ends) = (body.starts_with("\\b"), body.ends_with("\\b"));
+    let prefix = starts.then(|| end_words(false, ends)).flatten();
     // A word's tail cannot be looked up: a suffix must name whole words.
-    let (prefix, suffix) = (prefix.flatten(), suffix.flatten().filter(|a| a.prefixes.is_empty()));
+    let suffix = ends.then(|| end_words(true, starts)).flatten().filter(|a| a.prefixes.is_empty());
     // Index by the end that runs fewer searches, counting that the other end,
     // when it names whole words, must also be in the text.
     let filtered = |anchors: &Anchors, other: &Option<Anchors>| {

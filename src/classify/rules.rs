@@ -272,8 +272,7 @@ impl<L: Copy + PartialEq> RuleBook<L> {
         let hits = self.rules.hits(text, lower, tokens, reading);
         hits.into_iter()
             .filter_map(|h| {
-                let label = *self.labels.get(usize::from(h.label.label))?;
-                Some(Hit { label, weight: h.weight, flags: h.flags, start: h.start, end: h.end })
+                Some(h.relabel(*self.labels.get(usize::from(h.label.label))?))
             })
             .collect()
     }
@@ -393,13 +392,7 @@ impl Rules {
             self.needs_more.resize(index / 64 + 1, 0);
         }
         set_bit(&mut self.needs_more, index);
-        let (word, closed) = closed_word(word);
-        let entry = self.by_word.entry(word).or_default();
-        chain(&mut self.chained, &mut entry.needed_by, index);
-        if closed {
-            let entry = self.by_stem.entry(word).or_default();
-            chain(&mut self.chained, &mut entry.needed_by, index);
-        }
+        self.link(word, index, |w| &mut w.needed_by);
     }
 
     /// Words starting with `start` anchor rule `index`.
@@ -426,12 +419,16 @@ impl Rules {
     /// `word` anchors rule `index`.
     #[inline(never)]
     fn anchors(&mut self, word: &'static str, index: usize) {
+        self.link(word, index, |w| &mut w.anchors);
+    }
+
+    /// Adds rule `index` to one of `word`'s lists, and to its stem's when a
+    /// `\b` closes it (`word'`).
+    fn link(&mut self, word: &'static str, index: usize, list: fn(&mut Word) -> &mut Chain) {
         let (word, closed) = closed_word(word);
-        let entry = self.by_word.entry(word).or_default();
-        chain(&mut self.chained, &mut entry.anchors, index);
+        chain(&mut self.chained, list(self.by_word.entry(word).or_default()), index);
         if closed {
-            let entry = self.by_stem.entry(word).or_default();
-            chain(&mut self.chained, &mut entry.anchors, index);
+            chain(&mut self.chained, list(self.by_stem.entry(word).or_default()), index);
         }
     }
 
