@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Literal};
-use regex_syntax::hir::{Hir, HirKind, Look};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use regex_syntax::ParserBuilder;
 
 const RULE_FILES: [&str; 2] = ["src/classify/data/root_causes.tsv", "src/classify/data/risks.tsv"];
@@ -205,21 +205,168 @@ fn anchors(pattern: &str) -> Option<(Anchors, bool, Option<Vec<String>>)> {
     let prefix = starts.then(|| end_words(false, ends)).flatten();
     // A word's tail cannot be looked up: a suffix must name whole words.
     let suffix = ends.then(|| end_words(true, starts)).flatten().filter(|a| a.prefixes.is_empty());
-    // Index by the end that runs fewer searches, counting that the other end,
-    // when it names whole words, must also be in the text.
-    let filtered = |anchors: &Anchors, other: &Option<Anchors>| {
-        let filter = other.as_ref().filter(|o| o.prefixes.is_empty()).map(|o| o.words.clone());
+    // Index by the end that runs fewer searches, counting that a match must
+    // also hold one of the filter words, wherever they are in it.
+    let filtered = |anchors: &Anchors| {
+        let filter = required_words(&hir, &anchors.words);
         let cost = anchors.cost() * filter.as_deref().map_or(1.0, presence);
         (cost, filter)
     };
-    let (by_start, start_filter) = prefix.as_ref().map(|p| filtered(p, &suffix)).unzip();
-    let (by_end, end_filter) = suffix.as_ref().map(|s| filtered(s, &prefix)).unzip();
+    let (by_start, start_filter) = prefix.as_ref().map(filtered).unzip();
+    let (by_end, end_filter) = suffix.as_ref().map(filtered).unzip();
     match (prefix, suffix) {
         (Some(_), Some(s)) if by_end < by_start => Some((s, true, end_filter.flatten())),
         (Some(p), _) => Some((p, false, start_filter.flatten())),
-        (None, Some(s)) => Some((s, true, None)),
+        (None, Some(s)) => Some((s, true, end_filter.flatten())),
         (None, None) => None,
     }
+}
+
+/// Words every match of the pattern holds as whole words, one of them at
+/// least: the filter that spares a search when none is in the text. Read
+/// piece by piece (`pieces`): of a piece every match must pass through, the
+/// rarest word in each of its literals, when each has one the tokenizer
+/// would cut out whole (spaces or punctuation on both sides, or the piece's
+/// neighbours: a `\b`, or pieces that end or start with such a byte). Of all
+/// pieces, the set a review is least likely to hold. `anchors` (the index
+/// words) are no filter: the search only runs where they are.
+fn required_words(hir: &Hir, anchors: &[String]) -> Option<Vec<String>> {
+    let pieces = pieces(hir);
+    let best = (0..pieces.len()).filter_map(|k| piece_words(&pieces, k, anchors)).min_by(|a, b| presence(a).total_cmp(&presence(b)))?;
+    (presence(&best) < 1.0).then_some(best)
+}
+
+/// A pattern as the sequence of pieces a match passes through in order:
+/// groups of several pieces opened up, so `(for (this|that) price)` is four.
+fn pieces(hir: &Hir) -> Vec<&Hir> {
+    match hir.kind() {
+        HirKind::Concat(parts) => parts.iter().flat_map(pieces).collect(),
+        HirKind::Capture(group) if matches!(group.sub.kind(), HirKind::Concat(_) | HirKind::Capture(_)) => pieces(&group.sub),
+        _ => vec![hir],
+    }
+}
+
+/// How a piece's neighbour on one side closes its words.
+#[derive(Clone, Copy, PartialEq)]
+enum Edge {
+    /// Not known to: the word may run on.
+    Open,
+    /// A space or punctuation: the tokenizer cuts the word there.
+    Cut,
+    /// A `\b`: the word ends, or goes on past an apostrophe the tokenizer
+    /// keeps ("model's" for `model\b`): written `word'`, also found by its stem.
+    Boundary,
+}
+
+/// What closes piece `k` on its left (`before`) or its right.
+fn edge(pieces: &[&Hir], k: usize, before: bool) -> Edge {
+    let neighbours = if before { pieces.get(..k) } else { pieces.get(k + 1..) };
+    opening(neighbours.unwrap_or(&[]).to_vec(), before)
+}
+
+/// How a sequence of pieces begins (its end, `from_end`), over every way a
+/// match can go: `Cut` only if each starts with a byte no word holds (or the
+/// text's edge), `Boundary` if some start with a `\b` instead.
+fn opening(mut seq: Vec<&Hir>, from_end: bool) -> Edge {
+    let first = if from_end { seq.pop() } else if seq.is_empty() { None } else { Some(seq.remove(0)) };
+    // The pattern's end: what lies beyond is not known.
+    let Some(first) = first else { return Edge::Open };
+    let then = |inner: &[&Hir], rest: &[&Hir]| {
+        let mut next: Vec<&Hir> = if from_end { rest.to_vec() } else { inner.to_vec() };
+        next.extend(if from_end { inner } else { rest });
+        opening(next, from_end)
+    };
+    let byte_edge = |b: Option<u8>| match b {
+        Some(b) if b.is_ascii() && !is_word_byte(b) => Edge::Cut,
+        _ => Edge::Open,
+    };
+    match first.kind() {
+        HirKind::Look(Look::WordAscii | Look::WordUnicode) => Edge::Boundary,
+        HirKind::Look(Look::Start | Look::StartLF | Look::StartCRLF) if from_end => Edge::Cut,
+        HirKind::Look(Look::End | Look::EndLF | Look::EndCRLF) if !from_end => Edge::Cut,
+        HirKind::Look(_) => Edge::Open,
+        HirKind::Empty => opening(seq, from_end),
+        HirKind::Literal(literal) => {
+            let bytes = &literal.0;
+            if bytes.is_empty() {
+                opening(seq, from_end)
+            } else {
+                byte_edge(if from_end { bytes.last().copied() } else { bytes.first().copied() })
+            }
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let all_cut = class.ranges().iter().all(|r| (r.start()..=r.end()).all(|b| byte_edge(Some(b)) == Edge::Cut));
+            if all_cut { Edge::Cut } else { Edge::Open }
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let all_cut = class.ranges().iter().all(|r| {
+                (u32::from(r.start())..=u32::from(r.end())).all(|c| u8::try_from(c).is_ok_and(|b| byte_edge(Some(b)) == Edge::Cut))
+            });
+            if all_cut { Edge::Cut } else { Edge::Open }
+        }
+        HirKind::Capture(group) => then(&[&group.sub], &seq),
+        HirKind::Concat(parts) => then(&parts.iter().collect::<Vec<_>>(), &seq),
+        HirKind::Alternation(branches) => branches.iter().map(|b| then(&[b], &seq)).fold(Edge::Cut, either),
+        HirKind::Repetition(repeat) => {
+            let once = then(&[&repeat.sub], &seq);
+            if repeat.min == 0 { either(once, opening(seq, from_end)) } else { once }
+        }
+    }
+}
+
+/// The edge of a piece that may go either of two ways.
+fn either(a: Edge, b: Edge) -> Edge {
+    match (a, b) {
+        (Edge::Open, _) | (_, Edge::Open) => Edge::Open,
+        (Edge::Boundary, _) | (_, Edge::Boundary) => Edge::Boundary,
+        _ => Edge::Cut,
+    }
+}
+
+/// Piece `k`'s filter words: of each of its literals, the rarest word it
+/// holds whole, not an anchor; `None` when a literal holds none, or the
+/// piece may be skipped or has too many literals to list.
+fn piece_words(pieces: &[&Hir], k: usize, anchors: &[String]) -> Option<Vec<String>> {
+    let piece = pieces.get(k)?;
+    if matches!(piece.kind(), HirKind::Look(_)) || piece.properties().minimum_len().unwrap_or(0) == 0 {
+        return None;
+    }
+    let seq = Extractor::new().kind(ExtractKind::Prefix).limit_class(64).limit_total(2_000).limit_literal_len(64).extract(piece);
+    let (left, right) = (edge(pieces, k, true), edge(pieces, k, false));
+    let mut words: Vec<String> = Vec::new();
+    for literal in seq.literals()? {
+        let bytes = straight_apostrophes(literal.as_bytes());
+        let mut rarest: Option<(f32, String)> = None;
+        let mut start = 0;
+        while start < bytes.len() {
+            let len = bytes.get(start..)?.iter().take_while(|b| is_word_byte(**b)).count();
+            let end = start + len;
+            // A byte of a literal next to the word cuts it unless it is part of
+            // a character the tokenizer may read as a letter.
+            let cut_by = |at: usize| bytes.get(at).is_some_and(u8::is_ascii);
+            let closed_left = if start > 0 { cut_by(start - 1) } else { left != Edge::Open };
+            let closed_right = if end < bytes.len() { cut_by(end).then_some(Edge::Cut) } else { literal.is_exact().then_some(right) };
+            let word = bytes.get(start..end).and_then(|w| std::str::from_utf8(w).ok()).unwrap_or("");
+            let plain = !word.is_empty() && !word.starts_with('\'') && !word.ends_with('\'') && word.is_ascii();
+            let word = match closed_right {
+                Some(Edge::Cut) => Some(word.to_string()),
+                Some(Edge::Boundary) => Some(format!("{word}'")),
+                _ => None,
+            };
+            if let Some(word) = word.filter(|w| plain && closed_left && !anchors.iter().any(|a| a.trim_end_matches('\'') == w.trim_end_matches('\''))) {
+                let cost = frequency(&word);
+                if rarest.as_ref().is_none_or(|(c, _)| cost < *c) {
+                    rarest = Some((cost, word));
+                }
+            }
+            start = end + 1;
+        }
+        let (_, word) = rarest?;
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    (!words.is_empty()).then_some(words)
 }
 
 /// The pattern's first element (its last, `from_end`) after its `\b`, when

@@ -156,8 +156,8 @@ struct Rules {
     /// Rules pinned to an end but listed without words (`compact-index`):
     /// tried at every word.
     at_every_word: Vec<usize>,
-    /// Rules that need a word besides their anchor (one of the words at
-    /// their other end), one bit each: they run only where a word of the
+    /// Rules that need a word besides their anchor (one of a list build.rs
+    /// reads off a piece of the pattern every match passes through), one bit each: they run only where a word of the
     /// text lists them in `Word::needed_by`. Read that way round, a text's
     /// few index words are visited once, not each candidate's long list.
     needs_more: Vec<u64>,
