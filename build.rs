@@ -1,8 +1,10 @@
 //! Build step: reads the rule files' patterns and writes each rule file again,
-//! without its comments and with, before each rule, the words its matches must
-//! start (or end) with and the words they must also contain, so the classifier
-//! indexes its rules without parsing a single pattern at start-up.
+//! without its comments, one line a branch, and beside it the file's index:
+//! the words each branch's matches must start (or end) with and the words
+//! they must also contain, so the classifier indexes its rules without
+//! parsing a single pattern at start-up.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 
@@ -17,17 +19,20 @@ fn main() {
     // The storefront widget's build (feature `compact-index`) keeps only which
     // end each rule is pinned to, not its words: a third of the rule data.
     let compact = env::var_os("CARGO_FEATURE_COMPACT_INDEX").is_some();
+    // One index for both files: a rule's number counts on from the files before.
+    let mut index = Index::default();
+    let mut number = 0u32;
     for file in RULE_FILES {
         println!("cargo:rerun-if-changed={file}");
         let text = fs::read_to_string(file).unwrap_or_default();
-        // The rule lines, comments dropped, each behind its index columns:
-        // side, whole words, word starts, words that must also be present.
+        // The rule lines, comments dropped, each behind its side (the end
+        // its anchor words are at), and the index of its words apart.
         let mut out = String::new();
         for line in text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
             let cols: Vec<&str> = line.splitn(4, '\t').collect();
             let (Some(flags), Some(pattern)) = (cols.get(2), cols.get(3)) else {
-                // Not a rule: passed on for the loader to report.
-                let _ = writeln!(out, "anywhere\t\t\t\t{line}");
+                // Not a rule: passed on for the loader to report (it gets no number).
+                let _ = writeln!(out, "anywhere\t{line}");
                 continue;
             };
             // `exact` rules are matched on the original text, case and all: always run, whole.
@@ -38,7 +43,7 @@ fn main() {
             let branches = if exact { vec![*pattern] } else { branches(pattern) };
             let head = cols.get(..3).map(|c| c.join("\t")).unwrap_or_default();
             for branch in branches {
-                let (mut side, mut words, mut prefixes, mut also) = ("anywhere", String::new(), String::new(), String::new());
+                let mut side = "anywhere";
                 if !exact {
                     let pattern = format!("(?-u){branch}");
                     // Hundreds of anchors (every digit pair of a tracking number) index
@@ -46,22 +51,114 @@ fn main() {
                     let anchors = anchors(&pattern).filter(|(a, ..)| a.words.len() + a.prefixes.len() <= MAX_ANCHORS);
                     if let Some((a, at_end, filter)) = anchors {
                         side = if at_end { "end" } else { "start" };
-                        words = a.words.join(" ");
-                        prefixes = a.prefixes.join(" ");
-                        also = filter.unwrap_or_default().join(" ");
+                        if !compact {
+                            index.add(number, &a, &filter.unwrap_or_default());
+                        }
                     }
                 }
-                if compact {
-                    (words, prefixes, also) = (String::new(), String::new(), String::new());
-                }
-                let _ = writeln!(out, "{side}\t{words}\t{prefixes}\t{also}\t{head}\t{branch}");
+                let _ = writeln!(out, "{side}\t{head}\t{branch}");
+                number += 1;
             }
         }
         let name = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("rules");
-        let dest = Path::new(&out_dir).join(format!("{name}.rules"));
-        if let Err(e) = fs::write(&dest, out) {
-            panic!("cannot write {}: {e}", dest.display());
+        write(&out_dir, &format!("{name}.rules"), out.as_bytes());
+    }
+    write(&out_dir, "rules.index", &index.to_bytes());
+}
+
+fn write(out_dir: &str, name: &str, bytes: &[u8]) {
+    let dest = Path::new(out_dir).join(name);
+    if let Err(e) = fs::write(&dest, bytes) {
+        panic!("cannot write {}: {e}", dest.display());
+    }
+}
+
+/// The rule files' index, by word: the rules each word anchors and the rules
+/// that also need it (each rule by its number, counted over the files in
+/// order, ascending).
+/// Written as bytes the classifier reads with one map entry a word, not
+/// one a word of every rule: building the index was most of a cold start.
+#[derive(Default)]
+struct Index {
+    /// Whole words, and (`stems`) words a `\b` closes, by the part before an
+    /// apostrophe the tokenizer keeps in the word ("model" of "model's").
+    words: BTreeMap<String, (Vec<u32>, Vec<u32>)>,
+    stems: BTreeMap<String, (Vec<u32>, Vec<u32>)>,
+    /// Word starts, with the rules they anchor.
+    starts: BTreeMap<String, Vec<u32>>,
+}
+
+impl Index {
+    fn add(&mut self, rule: u32, anchors: &Anchors, filter: &[String]) {
+        fn push(list: &mut Vec<u32>, rule: u32) {
+            if list.last() != Some(&rule) {
+                list.push(rule);
+            }
         }
+        for (words, also) in [(anchors.words.as_slice(), false), (filter, true)] {
+            for word in words {
+                let (bare, closed) = match word.strip_suffix('\'') {
+                    Some(stem) => (stem, true),
+                    None => (word.as_str(), false),
+                };
+                let mut lists = vec![self.words.entry(bare.to_string()).or_default()];
+                if closed {
+                    lists.push(self.stems.entry(bare.to_string()).or_default());
+                }
+                for (anchored, needed_by) in lists {
+                    push(if also { needed_by } else { anchored }, rule);
+                }
+            }
+        }
+        for start in &anchors.prefixes {
+            push(self.starts.entry(start.clone()).or_default(), rule);
+        }
+    }
+
+    /// The words first, all of them run together (text, read as one
+    /// string), behind their length in bytes; then an entry a word in the
+    /// same order: a kind byte (0 word, 1 stem, 2 word start), the word's
+    /// length, then its lists (two for words and stems, one for starts),
+    /// each a count and the rule numbers as gaps. Numbers in LEB128.
+    fn to_bytes(&self) -> Vec<u8> {
+        fn number(out: &mut Vec<u8>, mut n: u32) {
+            while n >= 0x80 {
+                out.push((n as u8 & 0x7f) | 0x80);
+                n >>= 7;
+            }
+            out.push(n as u8);
+        }
+        fn list(out: &mut Vec<u8>, rules: &[u32]) {
+            number(out, rules.len() as u32);
+            let mut before = 0;
+            for &rule in rules {
+                number(out, rule - before);
+                before = rule;
+            }
+        }
+        let mut words = String::new();
+        let mut entries = Vec::new();
+        let mut entry = |kind: u8, word: &str, lists: &[&Vec<u32>]| {
+            words.push_str(word);
+            entries.push(kind);
+            number(&mut entries, word.len() as u32);
+            for rules in lists {
+                list(&mut entries, rules);
+            }
+        };
+        for (kind, map) in [(0u8, &self.words), (1, &self.stems)] {
+            for (word, (anchored, needed_by)) in map {
+                entry(kind, word, &[anchored, needed_by]);
+            }
+        }
+        for (start, rules) in &self.starts {
+            entry(2, start, &[rules]);
+        }
+        let mut out = Vec::new();
+        number(&mut out, words.len() as u32);
+        out.extend_from_slice(words.as_bytes());
+        out.extend(entries);
+        out
     }
 }
 

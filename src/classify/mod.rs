@@ -24,14 +24,14 @@ pub enum Label {
     Risk(Risk),
 }
 
-/// Both rule files as build.rs writes them (comments dropped, index columns
-/// added), in one index: a review's words are looked up once for both.
+/// Both rule files as build.rs writes them (comments dropped, a line a
+/// branch) with their one index: a review's words are looked up once for both.
 pub static RULES: LazyLock<RuleBook<Label>> = LazyLock::new(|| {
     let files = [
         include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules")),
         include_str!(concat!(env!("OUT_DIR"), "/risks.rules")),
     ];
-    RuleBook::load(&files, |file, name| match file {
+    RuleBook::load(&files, include_bytes!(concat!(env!("OUT_DIR"), "/rules.index")), |file, name| match file {
         0 => Category::from_id(name).map(Label::Cause),
         _ => Risk::from_id(name).map(Label::Risk),
     })

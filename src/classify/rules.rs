@@ -11,10 +11,11 @@
 //! Each rule is indexed by the words its matches start (or end) with, read off
 //! the pattern by `build.rs`, which writes each rule file again without its
 //! comments, one line for each top-level branch of a rule's pattern (a branch
-//! is a rule of its own from then on), with four index columns before each
-//! (`side <TAB> words <TAB> word starts <TAB> words also needed <TAB> rule`); a text runs only the rules whose words it holds,
-//! each searched from (or up to) that word, so cost follows the words present,
-//! not the number of rules.
+//! is a rule of its own from then on), each behind the end its words are at
+//! (`side <TAB> rule`), and beside it the file's index (`Rules::read_index`):
+//! for each word, the rules it anchors and the rules that also need it. A
+//! text runs only the rules whose words it holds, each searched from (or up
+//! to) that word, so cost follows the words present, not the number of rules.
 
 use std::sync::OnceLock;
 
@@ -133,11 +134,8 @@ struct Rules {
     /// build.rs), by the part of a text's word before its apostrophe: the
     /// tokenizer keeps "model's" whole, where `\bmodel\b` finds "model".
     by_stem: FastMap<&'static str, Word>,
-    /// While loading, the index's chains of rules: each link a rule and the
-    /// table place of the chain's next link (or `NO_RULE`), in rule order.
-    chained: Vec<(u32, u32)>,
-    /// Once loaded, each word's lists as runs of one table (`lay_out`): a
-    /// review's words read their rules in a row, not link by link.
+    /// Each word's lists as runs of one table: a review's words read their
+    /// rules in a row.
     listed: Vec<u32>,
     /// Word starts (a first word the pattern cuts short, "refund" of
     /// "refund(s|ed)?") by their first two bytes (or first byte and 0), each
@@ -172,9 +170,7 @@ struct Word {
     needed_by: Chain,
 }
 
-/// Rules in a list. While loading, a chain's first and last links in
-/// `Rules::chained` (or `NO_RULE`); once loaded (`lay_out`), the run
-/// `Rules::listed[first..last]`.
+/// Rules in a list: the run `Rules::listed[first..last]`.
 #[derive(Clone, Copy)]
 struct Chain {
     first: u32,
@@ -182,20 +178,10 @@ struct Chain {
 }
 
 impl Chain {
-    /// Once laid out: whether the list names no rule.
     fn is_empty(self) -> bool {
         self.first == self.last
     }
 }
-
-impl Default for Word {
-    fn default() -> Self {
-        let empty = Chain { first: NO_RULE, last: NO_RULE };
-        Word { anchors: empty, needed_by: empty }
-    }
-}
-
-const NO_RULE: u32 = u32::MAX;
 
 /// One rule matching at one place.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -216,11 +202,13 @@ impl<L> Hit<L> {
 }
 
 impl<L: Copy + PartialEq> RuleBook<L> {
-    /// Loads rule files as `build.rs` writes them (index columns, then the
-    /// rule) into one index, so a review's words are looked up once for all
-    /// of them. `parse_label` reads a label name of the file with that number.
-    pub fn load(files: &[&'static str], parse_label: impl Fn(usize, &str) -> Option<L>) -> Self {
-        let (mut rules, names, mut problems) = Rules::load(files);
+    /// Loads rule files as `build.rs` writes them (each rule behind its side)
+    /// with their one index, so a review's words are looked up once for all
+    /// of them. An empty index (the `compact-index` build) tries each pinned
+    /// rule at every word. `parse_label` reads a label name of the file with
+    /// that number.
+    pub fn load(files: &[&'static str], index: &'static [u8], parse_label: impl Fn(usize, &str) -> Option<L>) -> Self {
+        let (mut rules, names, mut problems) = Rules::load(files, index);
         let mut labels: Vec<L> = Vec::new();
         for (rule, name) in rules.rules.iter_mut().zip(names) {
             let Some(label) = parse_label(usize::from(rule.label.file), name) else {
@@ -281,16 +269,13 @@ impl<L: Copy + PartialEq> RuleBook<L> {
 impl Rules {
     /// The rules of rule files, their label names (one per rule), and the
     /// lines that failed to load.
-    fn load(files: &[&'static str]) -> (Rules, Vec<&'static str>, Vec<String>) {
-        let bytes: usize = files.iter().map(|f| f.len()).sum();
+    fn load(files: &[&'static str], index: &'static [u8]) -> (Rules, Vec<&'static str>, Vec<String>) {
         let mut names = Vec::new();
         let mut problems = Vec::new();
         let mut book = Rules {
             rules: Vec::new(),
-            // One distinct index word per 40 to 60 bytes of the file: sized once, not regrown.
-            by_word: FastMap::with_capacity_and_hasher(bytes / 36, Default::default()),
+            by_word: FastMap::default(),
             by_stem: FastMap::default(),
-            chained: Vec::new(),
             listed: Vec::new(),
             by_start: FastMap::default(),
             prefix_heads: vec![0; 1 << 10],
@@ -308,7 +293,16 @@ impl Rules {
                 }
             }
         }
-        book.lay_out();
+        // Rules some word or word start anchors.
+        let mut indexed: Vec<u64> = Vec::new();
+        if let Err(problem) = book.read_index(index, &mut indexed) {
+            problems.push(format!("the rule index: {problem}"));
+        }
+        for (i, rule) in book.rules.iter().enumerate() {
+            if rule.side != Side::Anywhere && !has_bit(&indexed, i) {
+                book.at_every_word.push(i);
+            }
+        }
         (book, names, problems)
     }
 
@@ -317,87 +311,101 @@ impl Rules {
     // compiler on when a page starts (it optimises a function once it has
     // run a few megabytes of it).
 
-    /// Adds one line's rule (and its label's name to `names`), or says what is wrong with it.
+    /// Adds one line's rule (and its label's name to `names`), or says what
+    /// is wrong with it. A line with its columns gets a rule whatever else
+    /// is wrong, so the index's rule numbers stay in step; one that cannot
+    /// load runs nowhere.
     #[inline(never)]
     fn add(&mut self, line: &'static str, file: u8, names: &mut Vec<&'static str>) -> Result<(), String> {
-        // Cut at the first seven tabs (the pattern keeps any after): a plain
+        // Cut at the first four tabs (the pattern keeps any after): a plain
         // byte loop a column, cheaper than `splitn`'s searcher on a line this short.
-        let columns = || -> Option<[&'static str; 8]> {
+        let columns = || -> Option<[&'static str; 5]> {
             let (side, rest) = split_tab(line)?;
-            let (words, rest) = split_tab(rest)?;
-            let (prefixes, rest) = split_tab(rest)?;
-            let (also, rest) = split_tab(rest)?;
             let (label, rest) = split_tab(rest)?;
             let (weight, rest) = split_tab(rest)?;
             let (flags, pattern) = split_tab(rest)?;
-            Some([side, words, prefixes, also, label, weight, flags, pattern])
+            Some([side, label, weight, flags, pattern])
         };
-        let Some([side, words, prefixes, also, label, weight, flags, pattern]) = columns() else {
-            return Err(format!("not the index's four columns then the rule's four: {line}"));
+        let Some([side, label, weight, flags, pattern]) = columns() else {
+            return Err(format!("not a side then the rule's four columns: {line}"));
         };
-        let Some(weight) = decimal(weight) else {
-            return Err(format!("bad weight: {line}"));
-        };
-        let f = Flags::read(flags).map_err(|other| format!("unknown flag {other}: {line}"))?;
-        let index = self.rules.len();
         let side = match side {
             "start" => Side::Start,
             "end" => Side::End,
             _ => Side::Anywhere,
         };
-        if side == Side::Anywhere {
+        let index = self.rules.len();
+        names.push(label);
+        let read = decimal(weight).ok_or_else(|| format!("bad weight: {line}")).and_then(|weight| {
+            Ok((weight, Flags::read(flags).map_err(|other| format!("unknown flag {other}: {line}"))?))
+        });
+        let (weight, flags, runs) = match &read {
+            Ok((weight, flags)) => (*weight, *flags, true),
+            Err(_) => (0.0, Flags::default(), false),
+        };
+        if runs && side == Side::Anywhere {
             self.always.push(index);
-        } else if words.is_empty() && prefixes.is_empty() {
-            self.at_every_word.push(index);
-        } else {
-            // build.rs separates the words with single spaces: no Unicode whitespace to look for.
-            for w in spaced(also) {
-                self.also_needs(w, index);
+        }
+        // A rule that did not load keeps its number but never reports (`NO_LABEL`).
+        let side = if runs { side } else { Side::Anywhere };
+        self.rules.push(Rule { label: FileLabel { label: NO_LABEL, file }, weight, flags, pattern, side, matcher: OnceLock::new() });
+        read.map(|_| ())
+    }
+
+    /// Reads the rule files' index (`build.rs`, `Index::to_bytes`): every
+    /// word run together, then an entry a word: a kind byte (0 a whole word,
+    /// 1 a word a `\b` closes, by its stem, 2 a word start), the word's
+    /// length, then its lists of rules (numbers as gaps), all numbers in
+    /// LEB128. Marks in `indexed` the rules some word or start anchors.
+    #[inline(never)]
+    fn read_index(&mut self, index: &'static [u8], indexed: &mut Vec<u64>) -> Result<(), String> {
+        if index.is_empty() {
+            return Ok(());
+        }
+        let mut bytes = Bytes { rest: index };
+        let length = bytes.number().ok_or("its words' length cut short")?;
+        let words = bytes.take(length).and_then(|w| std::str::from_utf8(w).ok()).ok_or("its words cut short")?;
+        // About one entry for every 7 bytes of words, and a rule number takes
+        // one or two bytes: sized once, not regrown.
+        self.by_word.reserve(words.len() / 7);
+        self.by_stem.reserve(words.len() / 20);
+        self.listed.reserve(bytes.rest.len() / 2);
+        let (mut at, count) = (0, self.rules.len());
+        while let Some(kind) = bytes.byte() {
+            let length = bytes.number().ok_or("an entry cut short")?;
+            let word = words.get(at..at + length).ok_or("an entry's word cut short")?;
+            at += length;
+            let mut runs = [Chain { first: 0, last: 0 }; 2];
+            for (n, run) in runs.iter_mut().enumerate().take(if kind == 2 { 1 } else { 2 }) {
+                run.first = self.listed.len() as u32;
+                let mut rule = 0;
+                for _ in 0..bytes.number().ok_or("a list cut short")? {
+                    rule += bytes.number().ok_or("a list cut short")?;
+                    if rule >= count {
+                        return Err(format!("rule {rule} of {word}: only {count} rules"));
+                    }
+                    self.listed.push(rule as u32);
+                    set_bit_growing(if n == 0 { &mut *indexed } else { &mut self.needs_more }, rule);
+                }
+                run.last = self.listed.len() as u32;
             }
-            for w in spaced(words) {
-                self.anchors(w, index);
-            }
-            for p in spaced(prefixes) {
-                self.word_start(p, index);
+            let [anchors, needed_by] = runs;
+            match kind {
+                0 => {
+                    self.by_word.insert(word, Word { anchors, needed_by });
+                }
+                1 => {
+                    self.by_stem.insert(word, Word { anchors, needed_by });
+                }
+                _ => self.word_start(word, anchors),
             }
         }
-        names.push(label);
-        self.rules.push(Rule { label: FileLabel { label: NO_LABEL, file }, weight, flags: f, pattern, side, matcher: OnceLock::new() });
         Ok(())
     }
 
-    /// Lays each word's chains out as runs of `listed`, and drops the chains.
+    /// Words starting with `start` anchor the rules of run `rules`.
     #[inline(never)]
-    fn lay_out(&mut self) {
-        let mut listed = Vec::with_capacity(self.chained.len());
-        for word in self.by_word.values_mut().chain(self.by_stem.values_mut()) {
-            for list in [&mut word.anchors, &mut word.needed_by] {
-                let first = listed.len() as u32;
-                let mut at = list.first;
-                while let Some(&(rule, next)) = self.chained.get(at as usize) {
-                    listed.push(rule);
-                    at = next;
-                }
-                *list = Chain { first, last: listed.len() as u32 };
-            }
-        }
-        self.listed = listed;
-        self.chained = Vec::new();
-    }
-
-    /// Rule `index` also needs `word` (or another of its list).
-    #[inline(never)]
-    fn also_needs(&mut self, word: &'static str, index: usize) {
-        if self.needs_more.len() <= index / 64 {
-            self.needs_more.resize(index / 64 + 1, 0);
-        }
-        set_bit(&mut self.needs_more, index);
-        self.link(word, index, |w| &mut w.needed_by);
-    }
-
-    /// Words starting with `start` anchor rule `index`.
-    #[inline(never)]
-    fn word_start(&mut self, start: &'static str, index: usize) {
+    fn word_start(&mut self, start: &'static str, rules: Chain) {
         let key = match start.as_bytes() {
             [a, b, ..] => {
                 set_bit(&mut self.prefix_heads, head(*a, *b));
@@ -409,26 +417,11 @@ impl Rules {
             }
             [] => return,
         };
+        let list: Vec<usize> = self.listed.get(rules.first as usize..rules.last as usize).unwrap_or(&[]).iter().map(|&r| r as usize).collect();
         let starts = self.by_start.entry(key).or_default();
         match starts.iter_mut().find(|(known, _)| *known == start) {
-            Some((_, rules)) => rules.push(index),
-            None => starts.push((start, vec![index])),
-        }
-    }
-
-    /// `word` anchors rule `index`.
-    #[inline(never)]
-    fn anchors(&mut self, word: &'static str, index: usize) {
-        self.link(word, index, |w| &mut w.anchors);
-    }
-
-    /// Adds rule `index` to one of `word`'s lists, and to its stem's when a
-    /// `\b` closes it (`word'`).
-    fn link(&mut self, word: &'static str, index: usize, list: fn(&mut Word) -> &mut Chain) {
-        let (word, closed) = closed_word(word);
-        chain(&mut self.chained, list(self.by_word.entry(word).or_default()), index);
-        if closed {
-            chain(&mut self.chained, list(self.by_stem.entry(word).or_default()), index);
+            Some((_, rules)) => rules.extend(list),
+            None => starts.push((start, list)),
         }
     }
 
@@ -617,40 +610,36 @@ impl Rules {
     }
 }
 
-/// The words of a space-separated index column. (A plain loop: `split`'s
-/// set-up costs more than these short words.)
-fn spaced(column: &str) -> impl Iterator<Item = &str> {
-    let mut rest = column;
-    std::iter::from_fn(move || loop {
-        let end = rest.bytes().position(|b| b == b' ').unwrap_or(rest.len());
-        let word = rest.get(..end)?;
-        rest = rest.get(end + 1..).unwrap_or("");
-        if !word.is_empty() {
-            return Some(word);
-        }
-        if rest.is_empty() {
-            return None;
-        }
-    })
+/// A rule file's index, read front to back.
+struct Bytes {
+    rest: &'static [u8],
 }
 
-/// An index word, and whether a `\b` closes it (build.rs writes `word'`).
-fn closed_word(word: &str) -> (&str, bool) {
-    match word.strip_suffix('\'') {
-        Some(stem) => (stem, true),
-        None => (word, false),
+impl Bytes {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        Some(b)
     }
-}
 
-/// Appends rule `index` to a chain of `chained`.
-fn chain(chained: &mut Vec<(u32, u32)>, chain: &mut Chain, index: usize) {
-    let link = chained.len() as u32;
-    chained.push((index as u32, NO_RULE));
-    match chained.get_mut(chain.last as usize) {
-        Some(before) => before.1 = link,
-        None => chain.first = link,
+    /// A LEB128 number (at most 28 bits: rule numbers and word lengths).
+    fn number(&mut self) -> Option<usize> {
+        let mut n = 0usize;
+        for shift in [0, 7, 14, 21] {
+            let b = self.byte()?;
+            n |= usize::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
     }
-    chain.last = link;
+
+    fn take(&mut self, n: usize) -> Option<&'static [u8]> {
+        let (taken, rest) = (self.rest.get(..n)?, self.rest.get(n..)?);
+        self.rest = rest;
+        Some(taken)
+    }
 }
 
 /// A word's first two bytes as a bit number.
@@ -662,6 +651,14 @@ fn set_bit(bits: &mut [u64], i: usize) {
     if let Some(word) = bits.get_mut(i / 64) {
         *word |= 1 << (i % 64);
     }
+}
+
+/// Sets bit `i`, growing `bits` to hold it.
+fn set_bit_growing(bits: &mut Vec<u64>, i: usize) {
+    if bits.len() <= i / 64 {
+        bits.resize(i / 64 + 1, 0);
+    }
+    set_bit(bits, i);
 }
 
 fn has_bit(bits: &[u64], i: usize) -> bool {
@@ -730,28 +727,28 @@ fn clause_is_positive(tokens: &[Token], reading: &LexiconReading, byte: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::lexicon;
+    use crate::classify::{lexicon, Label};
     use crate::taxonomy::{Category, Risk};
     use crate::text::tokenize;
 
-    /// A rule file as the `compact-index` build writes it: each rule's side kept, its words dropped.
-    fn compact(file: &str) -> &'static str {
-        let lines: Vec<String> = file
-            .lines()
-            .map(|l| {
-                let cols: Vec<&str> = l.splitn(5, '\t').collect();
-                match cols.as_slice() {
-                    [side, _, _, _, rule] => format!("{side}\t\t\t\t{rule}"),
-                    _ => l.to_string(),
-                }
-            })
-            .collect();
-        Box::leak(lines.join("\n").into_boxed_str())
+    const FILES: [&str; 2] =
+        [include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules")), include_str!(concat!(env!("OUT_DIR"), "/risks.rules"))];
+    const INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rules.index"));
+
+    /// The `compact-index` build's index: none, each pinned rule tried at every word.
+    const COMPACT: &[u8] = &[];
+
+    /// Both rule files, as the classifier loads them.
+    fn load(index: &'static [u8]) -> RuleBook<Label> {
+        RuleBook::load(&FILES, index, |file, name| match file {
+            0 => Category::from_id(name).map(Label::Cause),
+            _ => Risk::from_id(name).map(Label::Risk),
+        })
     }
 
     #[test]
     fn one_scan_passes_a_review_with_nothing_the_anywhere_rules_want() {
-        let risks = RuleBook::load(&[include_str!(concat!(env!("OUT_DIR"), "/risks.rules"))], |_, name| Risk::from_id(name)).rules;
+        let risks = load(INDEX).rules;
         let plain = "the dress runs small, the colour is lovely and it washed well";
         let real = texts(600);
         for exact in [false, true] {
@@ -795,18 +792,28 @@ mod tests {
     #[test]
     fn the_compact_index_finds_what_the_word_index_finds() {
         let texts = texts(600);
-        let causes = include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules"));
-        let risks = include_str!(concat!(env!("OUT_DIR"), "/risks.rules"));
-        let found = same_hits(
-            &RuleBook::load(&[causes], |_, name| Category::from_id(name)),
-            &RuleBook::load(&[compact(causes)], |_, name| Category::from_id(name)),
-            &texts,
-        ) + same_hits(
-            &RuleBook::load(&[risks], |_, name| Risk::from_id(name)),
-            &RuleBook::load(&[compact(risks)], |_, name| Risk::from_id(name)),
-            &texts,
-        );
+        let found = same_hits(&load(INDEX), &load(COMPACT), &texts);
         assert!(found > 100, "only {found} hits compared");
+    }
+
+    /// A damaged index is reported, not a panic; an index cut between
+    /// entries reads as far as it goes.
+    #[test]
+    fn a_damaged_index_is_reported() {
+        let cuts = [1, 2, 100, INDEX.len() / 2, INDEX.len() - 1];
+        let reported = cuts.iter().filter(|&&cut| !load(Box::leak(INDEX[..cut].to_vec().into_boxed_slice())).problems.is_empty()).count();
+        assert!(reported >= 3, "{reported} of {} cut indexes reported", cuts.len());
+        let mut seed = 7u32;
+        for _ in 0..50 {
+            let junk: Vec<u8> = (0..300)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (seed >> 16) as u8
+                })
+                .collect();
+            load(Box::leak(junk.into_boxed_slice()));
+        }
+        assert!(load(INDEX).problems.is_empty(), "{:?}", load(INDEX).problems);
     }
 
     /// A word a pattern's `\b` closes is found before an apostrophe the
@@ -822,13 +829,12 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let causes = include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules"));
-        let indexed = RuleBook::load(&[causes], |_, name| Category::from_id(name));
-        let found = same_hits(&indexed, &RuleBook::load(&[compact(causes)], |_, name| Category::from_id(name)), &texts);
+        let indexed = load(INDEX);
+        let found = same_hits(&indexed, &load(COMPACT), &texts);
         assert!(found >= 3, "only {found} hits compared");
         let text = texts.first().map_or("", String::as_str);
         let (lower, tokens) = (text.to_ascii_lowercase(), tokenize(text));
         let hits = indexed.hits(text, &lower, &tokens, &lexicon::read(&tokens));
-        assert!(hits.iter().any(|h| h.label == Category::NotAsDescribed), "{hits:?}");
+        assert!(hits.iter().any(|h| h.label == Label::Cause(Category::NotAsDescribed)), "{hits:?}");
     }
 }
