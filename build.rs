@@ -1,5 +1,5 @@
 //! Build step: reads the rule files' patterns and writes each rule file again,
-//! without its comments, one line a branch, and beside it the file's index:
+//! without its comments, one line a branch, and beside them one index for both:
 //! the words each branch's matches must start (or end) with and the words
 //! they must also contain, so the classifier indexes its rules without
 //! parsing a single pattern at start-up.
@@ -63,7 +63,8 @@ fn main() {
         let name = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("rules");
         write(&out_dir, &format!("{name}.rules"), out.as_bytes());
     }
-    write(&out_dir, "rules.index", &index.to_bytes());
+    // The compact build writes no index: each pinned rule is tried at every word.
+    write(&out_dir, "rules.index", &if compact { Vec::new() } else { index.to_bytes(number) });
 }
 
 fn write(out_dir: &str, name: &str, bytes: &[u8]) {
@@ -80,10 +81,10 @@ fn write(out_dir: &str, name: &str, bytes: &[u8]) {
 /// one a word of every rule: building the index was most of a cold start.
 #[derive(Default)]
 struct Index {
-    /// Whole words, and (`stems`) words a `\b` closes, by the part before an
-    /// apostrophe the tokenizer keeps in the word ("model" of "model's").
+    /// Whole words (the classifier also looks up the parts of a word with
+    /// an apostrophe, "model" of "model's", so a `\b` closing a word needs
+    /// no entry of its own).
     words: BTreeMap<String, (Vec<u32>, Vec<u32>)>,
-    stems: BTreeMap<String, (Vec<u32>, Vec<u32>)>,
     /// Word starts, with the rules they anchor.
     starts: BTreeMap<String, Vec<u32>>,
 }
@@ -97,17 +98,8 @@ impl Index {
         }
         for (words, also) in [(anchors.words.as_slice(), false), (filter, true)] {
             for word in words {
-                let (bare, closed) = match word.strip_suffix('\'') {
-                    Some(stem) => (stem, true),
-                    None => (word.as_str(), false),
-                };
-                let mut lists = vec![self.words.entry(bare.to_string()).or_default()];
-                if closed {
-                    lists.push(self.stems.entry(bare.to_string()).or_default());
-                }
-                for (anchored, needed_by) in lists {
-                    push(if also { needed_by } else { anchored }, rule);
-                }
+                let (anchored, needed_by) = self.words.entry(word.clone()).or_default();
+                push(if also { needed_by } else { anchored }, rule);
             }
         }
         for start in &anchors.prefixes {
@@ -115,13 +107,16 @@ impl Index {
         }
     }
 
-    /// The words first, all of them run together (text, read as one
-    /// string), behind their length in bytes; then an entry a word in the
-    /// same order: a kind byte (0 word, 1 stem, 2 word start), the word's
-    /// length, then its lists (two for words and stems, one for starts),
+    /// The number of rules it indexes (a check that it belongs to the rule
+    /// files beside it), then the words, all of them run together (text,
+    /// read as one string), behind their length in bytes; then an entry a word in the
+    /// same order: a kind byte (0 word, 1 word start), the word's
+    /// length, then its lists (two for words, one for starts),
     /// each a count and the rule numbers as gaps. Numbers in LEB128.
-    fn to_bytes(&self) -> Vec<u8> {
+    fn to_bytes(&self, rules: u32) -> Vec<u8> {
         fn number(out: &mut Vec<u8>, mut n: u32) {
+            // The reader takes four bytes of a number at most.
+            assert!(n < 1 << 28, "an index number too large to write: {n}");
             while n >= 0x80 {
                 out.push((n as u8 & 0x7f) | 0x80);
                 n >>= 7;
@@ -146,15 +141,14 @@ impl Index {
                 list(&mut entries, rules);
             }
         };
-        for (kind, map) in [(0u8, &self.words), (1, &self.stems)] {
-            for (word, (anchored, needed_by)) in map {
-                entry(kind, word, &[anchored, needed_by]);
-            }
+        for (word, (anchored, needed_by)) in &self.words {
+            entry(0, word, &[anchored, needed_by]);
         }
         for (start, rules) in &self.starts {
-            entry(2, start, &[rules]);
+            entry(1, start, &[rules]);
         }
         let mut out = Vec::new();
+        number(&mut out, rules);
         number(&mut out, words.len() as u32);
         out.extend_from_slice(words.as_bytes());
         out.extend(entries);
@@ -224,7 +218,6 @@ const FREQUENT: &[(&str, f32)] = &[
 const RARE: f32 = 0.15;
 
 fn frequency(word: &str) -> f32 {
-    let word = word.strip_suffix('\'').unwrap_or(word);
     FREQUENT.iter().find(|(w, _)| *w == word).map_or(RARE, |(_, f)| *f)
 }
 
@@ -276,7 +269,7 @@ impl Anchors {
 /// (its last words), and keeps whichever makes the rarer index. Patterns must
 /// start and end at word boundaries for their first or last word to count.
 /// The anchors, whether they are the match's last words (else its first), and
-/// the filter words of the other end.
+/// the filter words (`required_words`).
 fn anchors(pattern: &str) -> Option<(Anchors, bool, Option<Vec<String>>)> {
     let body = pattern.strip_prefix("(?-u)")?;
     let hir = ParserBuilder::new().utf8(false).build().parse(pattern).ok()?;
@@ -348,11 +341,12 @@ fn pieces(hir: &Hir) -> Vec<&Hir> {
 enum Edge {
     /// Not known to: the word may run on.
     Open,
-    /// A space or punctuation: the tokenizer cuts the word there.
+    /// A space, punctuation, the text's edge or a `\b`: the word ends there.
+    /// (At an apostrophe the tokenizer keeps in a word, "model's", "y'all",
+    /// a `\b` holds inside it; the classifier also looks up the parts of
+    /// such a word. A non-ASCII letter next to a `\b`, "baré", is a known
+    /// gap, as for anchor words.)
     Cut,
-    /// A `\b`: the word ends, or goes on past an apostrophe the tokenizer
-    /// keeps ("model's" for `model\b`): written `word'`, also found by its stem.
-    Boundary,
 }
 
 /// What closes piece `k` on its left (`before`) or its right.
@@ -378,7 +372,7 @@ fn opening(mut seq: Vec<&Hir>, from_end: bool) -> Edge {
         _ => Edge::Open,
     };
     match first.kind() {
-        HirKind::Look(Look::WordAscii | Look::WordUnicode) => Edge::Boundary,
+        HirKind::Look(Look::WordAscii | Look::WordUnicode) => Edge::Cut,
         HirKind::Look(Look::Start | Look::StartLF | Look::StartCRLF) if from_end => Edge::Cut,
         HirKind::Look(Look::End | Look::EndLF | Look::EndCRLF) if !from_end => Edge::Cut,
         HirKind::Look(_) => Edge::Open,
@@ -413,11 +407,7 @@ fn opening(mut seq: Vec<&Hir>, from_end: bool) -> Edge {
 
 /// The edge of a piece that may go either of two ways.
 fn either(a: Edge, b: Edge) -> Edge {
-    match (a, b) {
-        (Edge::Open, _) | (_, Edge::Open) => Edge::Open,
-        (Edge::Boundary, _) | (_, Edge::Boundary) => Edge::Boundary,
-        _ => Edge::Cut,
-    }
+    if a == Edge::Cut && b == Edge::Cut { Edge::Cut } else { Edge::Open }
 }
 
 /// Piece `k`'s filter words: of each of its literals, the rarest word it
@@ -442,15 +432,12 @@ fn piece_words(pieces: &[&Hir], k: usize, anchors: &[String]) -> Option<Vec<Stri
             // a character the tokenizer may read as a letter.
             let cut_by = |at: usize| bytes.get(at).is_some_and(u8::is_ascii);
             let closed_left = if start > 0 { cut_by(start - 1) } else { left != Edge::Open };
-            let closed_right = if end < bytes.len() { cut_by(end).then_some(Edge::Cut) } else { literal.is_exact().then_some(right) };
+            let closed_right = if end < bytes.len() { cut_by(end) } else { literal.is_exact() && right == Edge::Cut };
             let word = bytes.get(start..end).and_then(|w| std::str::from_utf8(w).ok()).unwrap_or("");
-            let plain = !word.is_empty() && !word.starts_with('\'') && !word.ends_with('\'') && word.is_ascii();
-            let word = match closed_right {
-                Some(Edge::Cut) => Some(word.to_string()),
-                Some(Edge::Boundary) => Some(format!("{word}'")),
-                _ => None,
-            };
-            if let Some(word) = word.filter(|w| plain && closed_left && !anchors.iter().any(|a| a.trim_end_matches('\'') == w.trim_end_matches('\''))) {
+            // The tokenizer keeps an apostrophe only between letters or digits.
+            let plain = !word.is_empty() && !word.starts_with('\'') && !word.ends_with('\'') && !word.contains("''") && word.is_ascii();
+            let word = closed_right.then(|| word.to_string());
+            if let Some(word) = word.filter(|w| plain && closed_left && !anchors.contains(w)) {
                 let cost = frequency(&word);
                 if rarest.as_ref().is_none_or(|(c, _)| cost < *c) {
                     rarest = Some((cost, word));
@@ -509,8 +496,8 @@ fn is_word_byte(b: u8) -> bool {
 /// the whole word; one cut short inside it only the word's start.
 /// `bounded`: the pattern's far end is a word boundary, so a literal that is
 /// the whole match ("hips" of "hips?\\b") is a whole word too, closed by
-/// that `\\b`: it also matches before an apostrophe the tokenizer keeps in
-/// the word ("hip's"), and is written with a trailing `'` to say so.
+/// that `\\b` (it also matches before an apostrophe the tokenizer keeps in
+/// the word, "hip's": the classifier looks up the parts of such a word).
 fn literal_words(literals: &[Literal], bounded: bool, orient: impl Fn(&[u8]) -> Vec<u8>) -> Option<Anchors> {
     let mut anchors = Anchors { words: Vec::new(), prefixes: Vec::new() };
     for lit in literals {
@@ -526,7 +513,6 @@ fn literal_words(literals: &[Literal], bounded: bool, orient: impl Fn(&[u8]) -> 
         }
         let closed = len == bytes.len() && lit.is_exact() && bounded;
         let whole = (len < bytes.len() && !cut) || closed;
-        let word = if closed { format!("{word}'") } else { word };
         let list = if whole { &mut anchors.words } else { &mut anchors.prefixes };
         if !list.contains(&word) {
             list.push(word);

@@ -12,7 +12,7 @@
 //! the pattern by `build.rs`, which writes each rule file again without its
 //! comments, one line for each top-level branch of a rule's pattern (a branch
 //! is a rule of its own from then on), each behind the end its words are at
-//! (`side <TAB> rule`), and beside it the file's index (`Rules::read_index`):
+//! (`side <TAB> rule`), and beside them one index for both (`Rules::read_index`):
 //! for each word, the rules it anchors and the rules that also need it. A
 //! text runs only the rules whose words it holds, each searched from (or up
 //! to) that word, so cost follows the words present, not the number of rules.
@@ -112,9 +112,9 @@ impl Rule {
     }
 }
 
-/// A compiled rule file. Each rule is indexed by the words its matches can
-/// start with (read off the pattern's literal prefixes), so a review only runs
-/// the few rules whose first word it contains.
+/// Compiled rule files. Each rule is indexed by the words its matches start
+/// or end with, and the words they also need (read off the pattern by
+/// build.rs), so a review only runs the few rules whose words it contains.
 pub struct RuleBook<L> {
     /// The labels the rules raise, each once; rules name theirs by number.
     labels: Vec<L>,
@@ -127,13 +127,9 @@ pub struct RuleBook<L> {
 /// not depend on the label type.
 struct Rules {
     rules: Vec<Rule>,
-    /// Whole first word -> the rules it anchors and the rules that also need
-    /// it: one lookup a word of the text.
+    /// Whole word (a match's first or last) -> the rules it anchors and the
+    /// rules that also need it: one lookup a word of the text.
     by_word: FastMap<&'static str, Word>,
-    /// The same for the words a pattern's `\b` closes (written `word'` by
-    /// build.rs), by the part of a text's word before its apostrophe: the
-    /// tokenizer keeps "model's" whole, where `\bmodel\b` finds "model".
-    by_stem: FastMap<&'static str, Word>,
     /// Each word's lists as runs of one table: a review's words read their
     /// rules in a row.
     listed: Vec<u32>,
@@ -155,9 +151,10 @@ struct Rules {
     /// tried at every word.
     at_every_word: Vec<usize>,
     /// Rules that need a word besides their anchor (one of a list build.rs
-    /// reads off a piece of the pattern every match passes through), one bit each: they run only where a word of the
-    /// text lists them in `Word::needed_by`. Read that way round, a text's
-    /// few index words are visited once, not each candidate's long list.
+    /// reads off a piece of the pattern every match passes through), one
+    /// bit each: they run only where a word of the text lists them in
+    /// `Word::needed_by`. Read that way round, a text's few index words are
+    /// visited once, not each candidate's long list.
     needs_more: Vec<u64>,
 }
 
@@ -204,7 +201,7 @@ impl<L> Hit<L> {
 impl<L: Copy + PartialEq> RuleBook<L> {
     /// Loads rule files as `build.rs` writes them (each rule behind its side)
     /// with their one index, so a review's words are looked up once for all
-    /// of them. An empty index (the `compact-index` build) tries each pinned
+    /// of them. No index (the `compact-index` build writes none) tries each pinned
     /// rule at every word. `parse_label` reads a label name of the file with
     /// that number.
     pub fn load(files: &[&'static str], index: &'static [u8], parse_label: impl Fn(usize, &str) -> Option<L>) -> Self {
@@ -275,7 +272,6 @@ impl Rules {
         let mut book = Rules {
             rules: Vec::new(),
             by_word: FastMap::default(),
-            by_stem: FastMap::default(),
             listed: Vec::new(),
             by_start: FastMap::default(),
             prefix_heads: vec![0; 1 << 10],
@@ -352,9 +348,9 @@ impl Rules {
         read.map(|_| ())
     }
 
-    /// Reads the rule files' index (`build.rs`, `Index::to_bytes`): every
-    /// word run together, then an entry a word: a kind byte (0 a whole word,
-    /// 1 a word a `\b` closes, by its stem, 2 a word start), the word's
+    /// Reads the rule files' index (`build.rs`, `Index::to_bytes`): the
+    /// number of rules it was written for, every word run together, then an
+    /// entry a word: a kind byte (0 a whole word, 1 a word start), the word's
     /// length, then its lists of rules (numbers as gaps), all numbers in
     /// LEB128. Marks in `indexed` the rules some word or start anchors.
     #[inline(never)]
@@ -363,20 +359,24 @@ impl Rules {
             return Ok(());
         }
         let mut bytes = Bytes { rest: index };
+        let written_for = bytes.number().ok_or("its rule count cut short")?;
+        if written_for != self.rules.len() {
+            return Err(format!("written for {written_for} rules, not {}", self.rules.len()));
+        }
         let length = bytes.number().ok_or("its words' length cut short")?;
         let words = bytes.take(length).and_then(|w| std::str::from_utf8(w).ok()).ok_or("its words cut short")?;
         // About one entry for every 7 bytes of words, and a rule number takes
         // one or two bytes: sized once, not regrown.
         self.by_word.reserve(words.len() / 7);
-        self.by_stem.reserve(words.len() / 20);
         self.listed.reserve(bytes.rest.len() / 2);
-        let (mut at, count) = (0, self.rules.len());
+        let (mut at, count) = (0usize, self.rules.len());
         while let Some(kind) = bytes.byte() {
             let length = bytes.number().ok_or("an entry cut short")?;
-            let word = words.get(at..at + length).ok_or("an entry's word cut short")?;
-            at += length;
+            let end = at.checked_add(length).ok_or("an entry's word cut short")?;
+            let word = words.get(at..end).ok_or("an entry's word cut short")?;
+            at = end;
             let mut runs = [Chain { first: 0, last: 0 }; 2];
-            for (n, run) in runs.iter_mut().enumerate().take(if kind == 2 { 1 } else { 2 }) {
+            for (n, run) in runs.iter_mut().enumerate().take(if kind == 0 { 2 } else { 1 }) {
                 run.first = self.listed.len() as u32;
                 let mut rule = 0;
                 for _ in 0..bytes.number().ok_or("a list cut short")? {
@@ -394,10 +394,8 @@ impl Rules {
                 0 => {
                     self.by_word.insert(word, Word { anchors, needed_by });
                 }
-                1 => {
-                    self.by_stem.insert(word, Word { anchors, needed_by });
-                }
-                _ => self.word_start(word, anchors),
+                1 => self.word_start(word, anchors),
+                other => return Err(format!("an entry of unknown kind {other}")),
             }
         }
         Ok(())
@@ -436,14 +434,19 @@ impl Rules {
         // their anchor and have it here, one bit each.
         let words: Vec<Option<&Word>> =
             tokens.iter().map(|t| if t.kind == TokenKind::Word { self.by_word.get(t.norm.as_ref()) } else { None }).collect();
-        // Few words hold an apostrophe, and fewer a closed word before it.
-        let mut stems: Vec<(usize, &Word)> = Vec::new();
+        // A `\b` holds at an apostrophe the tokenizer keeps inside a word, so
+        // a word with one ("model's", "wouldn't've", "y'all") also holds the
+        // index words before each apostrophe and after the last one. (Few
+        // words have an apostrophe.)
+        let mut parts: Vec<(usize, &Word)> = Vec::new();
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.apostrophe) {
-            let stem = t.norm.split_once('\'').and_then(|(stem, _)| self.by_stem.get(stem));
-            stems.extend(stem.map(|word| (at, word)));
+            let norm = t.norm.as_ref();
+            let befores = norm.match_indices('\'').filter_map(|(cut, _)| norm.get(..cut));
+            let after = norm.rsplit_once('\'').map(|(_, tail)| tail);
+            parts.extend(befores.chain(after).filter_map(|part| self.by_word.get(part)).map(|word| (at, word)));
         }
         let mut needs_met = vec![0u64; self.needs_more.len()];
-        for word in words.iter().flatten().chain(stems.iter().map(|(_, word)| word)) {
+        for word in words.iter().flatten().chain(parts.iter().map(|(_, word)| word)) {
             for r in self.rules_of(word.needed_by) {
                 set_bit(&mut needs_met, r);
             }
@@ -463,7 +466,7 @@ impl Rules {
                 }
             }
             if t.apostrophe {
-                for (_, word) in stems.iter().filter(|(of, _)| *of == at) {
+                for (_, word) in parts.iter().filter(|(of, _)| *of == at) {
                     out.extend(self.rules_of(word.anchors).filter(|r| wanted(r)).map(|r| (r, at)));
                     lists += 1;
                 }
@@ -586,7 +589,15 @@ impl Rules {
                 Side::Start => anchor.start..chunk.end,
                 _ => sentence_before.get(at).copied().unwrap_or(chunk.start).max(chunk.start)..anchor.end,
             };
-            if let Some((start, end)) = rule.find_pinned(lower.as_bytes(), window) {
+            let mut found = rule.find_pinned(lower.as_bytes(), window.clone());
+            // A rule pinned to its last word, anchored by the stem of a word
+            // with an apostrophe ("refund" of "refund's"), ends at the apostrophe.
+            if found.is_none() && rule.side == Side::End && anchor.apostrophe {
+                let word = lower.as_bytes().get(anchor.start..anchor.end).unwrap_or(&[]);
+                let cuts = (0..word.len()).filter(|&i| word.get(i) == Some(&b'\'') || word.get(i..i + 3) == Some("\u{2019}".as_bytes()));
+                found = cuts.map(|cut| window.start..anchor.start + cut).find_map(|window| rule.find_pinned(lower.as_bytes(), window));
+            }
+            if let Some((start, end)) = found {
                 keep(rule, start, end);
             }
         }
@@ -794,6 +805,27 @@ mod tests {
         let texts = texts(600);
         let found = same_hits(&load(INDEX), &load(COMPACT), &texts);
         assert!(found > 100, "only {found} hits compared");
+    }
+
+    /// A rule pinned to its last word finds it before an apostrophe the
+    /// tokenizer keeps ("refund's"), and a filter word after one ("y'all")
+    /// counts: the word index and the compact one agree, and find the refund.
+    #[test]
+    fn words_next_to_an_apostrophe_count_at_either_end() {
+        let texts: Vec<String> = [
+            "The refund's still pending after two weeks.",
+            "They said the refund’s on its way, a month ago.",
+            "Look at y'all the fees on this order",
+        ]
+        .map(String::from)
+        .to_vec();
+        let indexed = load(INDEX);
+        same_hits(&indexed, &load(COMPACT), &texts);
+        for text in texts.iter().take(2) {
+            let (lower, tokens) = (text.to_ascii_lowercase(), tokenize(text));
+            let hits = indexed.hits(text, &lower, &tokens, &lexicon::read(&tokens));
+            assert!(hits.iter().any(|h| h.label == Label::Cause(Category::Refund)), "{text}: {hits:?}");
+        }
     }
 
     /// A damaged index is reported, not a panic; an index cut between
