@@ -26,16 +26,24 @@ pub enum Label {
 
 /// Both rule files as build.rs writes them (comments dropped, a line a
 /// branch) with their one index: a review's words are looked up once for both.
-pub static RULES: LazyLock<RuleBook<Label>> = LazyLock::new(|| {
+pub static RULES: LazyLock<RuleBook<Label>> = LazyLock::new(|| rule_book(RULE_INDEX));
+
+/// The index build.rs writes for the rule files (empty in the widget's
+/// `compact-index` build).
+pub const RULE_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rules.index"));
+
+/// The rule files, in the order build.rs numbers their rules, with an index
+/// (`RULE_INDEX`, or none: each pinned rule tried at every word).
+pub fn rule_book(index: &'static [u8]) -> RuleBook<Label> {
     let files = [
         include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules")),
         include_str!(concat!(env!("OUT_DIR"), "/risks.rules")),
     ];
-    RuleBook::load(&files, include_bytes!(concat!(env!("OUT_DIR"), "/rules.index")), |file, name| match file {
+    RuleBook::load(&files, index, |file, name| match file {
         0 => Category::from_id(name).map(Label::Cause),
         _ => Risk::from_id(name).map(Label::Risk),
     })
-});
+}
 
 /// A model probability this high overrides the other half of a mixed review.
 const CLEAR: f32 = 0.75;

@@ -739,22 +739,16 @@ fn clause_is_positive(tokens: &[Token], reading: &LexiconReading, byte: usize) -
 mod tests {
     use super::*;
     use crate::classify::{lexicon, Label};
-    use crate::taxonomy::{Category, Risk};
+    use crate::taxonomy::Category;
     use crate::text::tokenize;
 
-    const FILES: [&str; 2] =
-        [include_str!(concat!(env!("OUT_DIR"), "/root_causes.rules")), include_str!(concat!(env!("OUT_DIR"), "/risks.rules"))];
-    const INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rules.index"));
-
-    /// The `compact-index` build's index: none, each pinned rule tried at every word.
+    /// The shipped index, and the `compact-index` build's: none, each pinned
+    /// rule tried at every word.
+    const INDEX: &[u8] = crate::classify::RULE_INDEX;
     const COMPACT: &[u8] = &[];
 
-    /// Both rule files, as the classifier loads them.
     fn load(index: &'static [u8]) -> RuleBook<Label> {
-        RuleBook::load(&FILES, index, |file, name| match file {
-            0 => Category::from_id(name).map(Label::Cause),
-            _ => Risk::from_id(name).map(Label::Risk),
-        })
+        crate::classify::rule_book(index)
     }
 
     #[test]
