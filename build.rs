@@ -336,78 +336,49 @@ fn pieces(hir: &Hir) -> Vec<&Hir> {
     }
 }
 
-/// How a piece's neighbour on one side closes its words.
-#[derive(Clone, Copy, PartialEq)]
-enum Edge {
-    /// Not known to: the word may run on.
-    Open,
-    /// A space, punctuation, the text's edge or a `\b`: the word ends there.
-    /// (At an apostrophe the tokenizer keeps in a word, "model's", "y'all",
-    /// a `\b` holds inside it; the classifier also looks up the parts of
-    /// such a word. A non-ASCII letter next to a `\b`, "baré", is a known
-    /// gap, as for anchor words.)
-    Cut,
-}
-
-/// What closes piece `k` on its left (`before`) or its right.
-fn edge(pieces: &[&Hir], k: usize, before: bool) -> Edge {
+/// Whether piece `k`'s neighbours on its left (`before`) or its right end
+/// any word it starts or ends with.
+fn closed(pieces: &[&Hir], k: usize, before: bool) -> bool {
     let neighbours = if before { pieces.get(..k) } else { pieces.get(k + 1..) };
-    opening(neighbours.unwrap_or(&[]).to_vec(), before)
+    cuts(neighbours.unwrap_or(&[]).to_vec(), before)
 }
 
-/// How a sequence of pieces begins (its end, `from_end`), over every way a
-/// match can go: `Cut` only if each starts with a byte no word holds (or the
-/// text's edge), `Boundary` if some start with a `\b` instead.
-fn opening(mut seq: Vec<&Hir>, from_end: bool) -> Edge {
+/// Whether a sequence of pieces begins (ends, `from_end`) by ending a word,
+/// over every way a match can go: with a byte no word holds, the text's
+/// edge or a `\b`. (At an apostrophe the tokenizer keeps in a word,
+/// "model's", "y'all", a `\b` holds inside it; the classifier also looks up
+/// the parts of such a word. A non-ASCII letter next to a `\b`, "baré", is
+/// a known gap, as for anchor words.)
+fn cuts(mut seq: Vec<&Hir>, from_end: bool) -> bool {
     let first = if from_end { seq.pop() } else if seq.is_empty() { None } else { Some(seq.remove(0)) };
     // The pattern's end: what lies beyond is not known.
-    let Some(first) = first else { return Edge::Open };
+    let Some(first) = first else { return false };
     let then = |inner: &[&Hir], rest: &[&Hir]| {
         let mut next: Vec<&Hir> = if from_end { rest.to_vec() } else { inner.to_vec() };
         next.extend(if from_end { inner } else { rest });
-        opening(next, from_end)
+        cuts(next, from_end)
     };
-    let byte_edge = |b: Option<u8>| match b {
-        Some(b) if b.is_ascii() && !is_word_byte(b) => Edge::Cut,
-        _ => Edge::Open,
-    };
+    let cutting = |b: u8| b.is_ascii() && !is_word_byte(b);
     match first.kind() {
-        HirKind::Look(Look::WordAscii | Look::WordUnicode) => Edge::Cut,
-        HirKind::Look(Look::Start | Look::StartLF | Look::StartCRLF) if from_end => Edge::Cut,
-        HirKind::Look(Look::End | Look::EndLF | Look::EndCRLF) if !from_end => Edge::Cut,
-        HirKind::Look(_) => Edge::Open,
-        HirKind::Empty => opening(seq, from_end),
-        HirKind::Literal(literal) => {
-            let bytes = &literal.0;
-            if bytes.is_empty() {
-                opening(seq, from_end)
-            } else {
-                byte_edge(if from_end { bytes.last().copied() } else { bytes.first().copied() })
-            }
-        }
-        HirKind::Class(Class::Bytes(class)) => {
-            let all_cut = class.ranges().iter().all(|r| (r.start()..=r.end()).all(|b| byte_edge(Some(b)) == Edge::Cut));
-            if all_cut { Edge::Cut } else { Edge::Open }
-        }
-        HirKind::Class(Class::Unicode(class)) => {
-            let all_cut = class.ranges().iter().all(|r| {
-                (u32::from(r.start())..=u32::from(r.end())).all(|c| u8::try_from(c).is_ok_and(|b| byte_edge(Some(b)) == Edge::Cut))
-            });
-            if all_cut { Edge::Cut } else { Edge::Open }
-        }
+        HirKind::Look(Look::WordAscii | Look::WordUnicode) => true,
+        HirKind::Look(Look::Start | Look::StartLF | Look::StartCRLF) => from_end,
+        HirKind::Look(Look::End | Look::EndLF | Look::EndCRLF) => !from_end,
+        HirKind::Look(_) => false,
+        HirKind::Empty => cuts(seq, from_end),
+        HirKind::Literal(literal) => match if from_end { literal.0.last() } else { literal.0.first() } {
+            Some(&b) => cutting(b),
+            None => cuts(seq, from_end),
+        },
+        HirKind::Class(Class::Bytes(class)) => class.ranges().iter().all(|r| (r.start()..=r.end()).all(cutting)),
+        HirKind::Class(Class::Unicode(class)) => class
+            .ranges()
+            .iter()
+            .all(|r| (u32::from(r.start())..=u32::from(r.end())).all(|c| u8::try_from(c).is_ok_and(cutting))),
         HirKind::Capture(group) => then(&[&group.sub], &seq),
         HirKind::Concat(parts) => then(&parts.iter().collect::<Vec<_>>(), &seq),
-        HirKind::Alternation(branches) => branches.iter().map(|b| then(&[b], &seq)).fold(Edge::Cut, either),
-        HirKind::Repetition(repeat) => {
-            let once = then(&[&repeat.sub], &seq);
-            if repeat.min == 0 { either(once, opening(seq, from_end)) } else { once }
-        }
+        HirKind::Alternation(branches) => branches.iter().all(|b| then(&[b], &seq)),
+        HirKind::Repetition(repeat) => then(&[&repeat.sub], &seq) && (repeat.min > 0 || cuts(seq, from_end)),
     }
-}
-
-/// The edge of a piece that may go either of two ways.
-fn either(a: Edge, b: Edge) -> Edge {
-    if a == Edge::Cut && b == Edge::Cut { Edge::Cut } else { Edge::Open }
 }
 
 /// Piece `k`'s filter words: of each of its literals, the rarest word it
@@ -419,7 +390,7 @@ fn piece_words(pieces: &[&Hir], k: usize, anchors: &[String]) -> Option<Vec<Stri
         return None;
     }
     let seq = Extractor::new().kind(ExtractKind::Prefix).limit_class(64).limit_total(2_000).limit_literal_len(64).extract(piece);
-    let (left, right) = (edge(pieces, k, true), edge(pieces, k, false));
+    let (left, right) = (closed(pieces, k, true), closed(pieces, k, false));
     let mut words: Vec<String> = Vec::new();
     for literal in seq.literals()? {
         let bytes = straight_apostrophes(literal.as_bytes());
@@ -431,8 +402,8 @@ fn piece_words(pieces: &[&Hir], k: usize, anchors: &[String]) -> Option<Vec<Stri
             // A byte of a literal next to the word cuts it unless it is part of
             // a character the tokenizer may read as a letter.
             let cut_by = |at: usize| bytes.get(at).is_some_and(u8::is_ascii);
-            let closed_left = if start > 0 { cut_by(start - 1) } else { left != Edge::Open };
-            let closed_right = if end < bytes.len() { cut_by(end) } else { literal.is_exact() && right == Edge::Cut };
+            let closed_left = if start > 0 { cut_by(start - 1) } else { left };
+            let closed_right = if end < bytes.len() { cut_by(end) } else { literal.is_exact() && right };
             let word = bytes.get(start..end).and_then(|w| std::str::from_utf8(w).ok()).unwrap_or("");
             // The tokenizer keeps an apostrophe only between letters or digits.
             let plain = !word.is_empty() && !word.starts_with('\'') && !word.ends_with('\'') && !word.contains("''") && word.is_ascii();
@@ -511,8 +482,7 @@ fn literal_words(literals: &[Literal], bounded: bool, orient: impl Fn(&[u8]) -> 
         if word.is_empty() {
             return None;
         }
-        let closed = len == bytes.len() && lit.is_exact() && bounded;
-        let whole = (len < bytes.len() && !cut) || closed;
+        let whole = (len < bytes.len() && !cut) || (len == bytes.len() && lit.is_exact() && bounded);
         let list = if whole { &mut anchors.words } else { &mut anchors.prefixes };
         if !list.contains(&word) {
             list.push(word);
