@@ -375,35 +375,29 @@ impl Rules {
             let end = at.checked_add(length).ok_or("an entry's word cut short")?;
             let word = words.get(at..end).ok_or("an entry's word cut short")?;
             at = end;
-            let mut runs = [Chain { first: 0, last: 0 }; 2];
-            for (n, run) in runs.iter_mut().enumerate().take(if kind == 0 { 2 } else { 1 }) {
-                run.first = self.listed.len() as u32;
-                let mut rule = 0;
-                for _ in 0..bytes.number().ok_or("a list cut short")? {
-                    rule += bytes.number().ok_or("a list cut short")?;
-                    if rule >= count {
-                        return Err(format!("rule {rule} of {word}: only {count} rules"));
-                    }
-                    self.listed.push(rule as u32);
-                    set_bit_growing(if n == 0 { &mut *indexed } else { &mut self.needs_more }, rule);
-                }
-                run.last = self.listed.len() as u32;
-            }
-            let [anchors, needed_by] = runs;
             match kind {
                 0 => {
+                    let anchors = read_run(&mut bytes, count, &mut self.listed, indexed)?;
+                    let needed_by = read_run(&mut bytes, count, &mut self.listed, &mut self.needs_more)?;
                     self.by_word.insert(word, Word { anchors, needed_by });
                 }
-                1 => self.word_start(word, anchors),
+                1 => {
+                    let mut rules = Vec::new();
+                    read_rules(&mut bytes, count, |rule| {
+                        set_bit_growing(indexed, rule);
+                        rules.push(rule);
+                    })?;
+                    self.word_start(word, rules);
+                }
                 other => return Err(format!("an entry of unknown kind {other}")),
             }
         }
         Ok(())
     }
 
-    /// Words starting with `start` anchor the rules of run `rules`.
+    /// Words starting with `start` anchor `rules`.
     #[inline(never)]
-    fn word_start(&mut self, start: &'static str, rules: Chain) {
+    fn word_start(&mut self, start: &'static str, rules: Vec<usize>) {
         let key = match start.as_bytes() {
             [a, b, ..] => {
                 set_bit(&mut self.prefix_heads, head(*a, *b));
@@ -415,11 +409,10 @@ impl Rules {
             }
             [] => return,
         };
-        let list: Vec<usize> = self.listed.get(rules.first as usize..rules.last as usize).unwrap_or(&[]).iter().map(|&r| r as usize).collect();
         let starts = self.by_start.entry(key).or_default();
         match starts.iter_mut().find(|(known, _)| *known == start) {
-            Some((_, rules)) => rules.extend(list),
-            None => starts.push((start, list)),
+            Some((_, known)) => known.extend(rules),
+            None => starts.push((start, rules)),
         }
     }
 
@@ -590,8 +583,8 @@ impl Rules {
                 _ => sentence_before.get(at).copied().unwrap_or(chunk.start).max(chunk.start)..anchor.end,
             };
             let mut found = rule.find_pinned(lower.as_bytes(), window.clone());
-            // A rule pinned to its last word, anchored by the stem of a word
-            // with an apostrophe ("refund" of "refund's"), ends at the apostrophe.
+            // A rule pinned to its last word, anchored by the part of a word
+            // before an apostrophe ("refund" of "refund's"), ends at the apostrophe.
             if found.is_none() && rule.side == Side::End && anchor.apostrophe {
                 let word = lower.as_bytes().get(anchor.start..anchor.end).unwrap_or(&[]);
                 let cuts = (0..word.len()).filter(|&i| word.get(i) == Some(&b'\'') || word.get(i..i + 3) == Some("\u{2019}".as_bytes()));
@@ -621,7 +614,31 @@ impl Rules {
     }
 }
 
-/// A rule file's index, read front to back.
+/// One list of the index (a count, then rule numbers as gaps), each rule
+/// checked against the number of rules and passed to `each`.
+fn read_rules(bytes: &mut Bytes, count: usize, mut each: impl FnMut(usize)) -> Result<(), String> {
+    let mut rule = 0;
+    for _ in 0..bytes.number().ok_or("a list cut short")? {
+        rule += bytes.number().ok_or("a list cut short")?;
+        if rule >= count {
+            return Err(format!("rule {rule}: only {count} rules"));
+        }
+        each(rule);
+    }
+    Ok(())
+}
+
+/// One list of the index laid out as a run of `listed`, each rule marked in `marks`.
+fn read_run(bytes: &mut Bytes, count: usize, listed: &mut Vec<u32>, marks: &mut Vec<u64>) -> Result<Chain, String> {
+    let first = listed.len() as u32;
+    read_rules(bytes, count, |rule| {
+        listed.push(rule as u32);
+        set_bit_growing(marks, rule);
+    })?;
+    Ok(Chain { first, last: listed.len() as u32 })
+}
+
+/// The rule files' index, read front to back.
 struct Bytes {
     rest: &'static [u8],
 }
@@ -780,14 +797,18 @@ mod tests {
         out
     }
 
-    fn same_hits<L: Copy + PartialEq + std::fmt::Debug>(indexed: &RuleBook<L>, compact: &RuleBook<L>, texts: &[String]) -> usize {
+    /// What `book` finds in `text`, read as the classifier reads a part.
+    fn hits_in(book: &RuleBook<Label>, text: &str) -> Vec<Hit<Label>> {
+        let (lower, tokens) = (text.to_ascii_lowercase(), tokenize(text));
+        book.hits(text, &lower, &tokens, &lexicon::read(&tokens))
+    }
+
+    fn same_hits(indexed: &RuleBook<Label>, compact: &RuleBook<Label>, texts: &[String]) -> usize {
         let mut found = 0;
         for text in texts {
-            let (lower, tokens) = (text.to_ascii_lowercase(), tokenize(text));
-            let reading = lexicon::read(&tokens);
-            let want = indexed.hits(text, &lower, &tokens, &reading);
+            let want = hits_in(indexed, text);
             found += want.len();
-            assert_eq!(compact.hits(text, &lower, &tokens, &reading), want, "{text}");
+            assert_eq!(hits_in(compact, text), want, "{text}");
         }
         found
     }
@@ -816,8 +837,7 @@ mod tests {
         let indexed = load(INDEX);
         same_hits(&indexed, &load(COMPACT), &texts);
         for text in texts.iter().take(2) {
-            let (lower, tokens) = (text.to_ascii_lowercase(), tokenize(text));
-            let hits = indexed.hits(text, &lower, &tokens, &lexicon::read(&tokens));
+            let hits = hits_in(&indexed, text);
             assert!(hits.iter().any(|h| h.label == Label::Cause(Category::Refund)), "{text}: {hits:?}");
         }
     }
@@ -858,9 +878,7 @@ mod tests {
         let indexed = load(INDEX);
         let found = same_hits(&indexed, &load(COMPACT), &texts);
         assert!(found >= 3, "only {found} hits compared");
-        let text = texts.first().map_or("", String::as_str);
-        let (lower, tokens) = (text.to_ascii_lowercase(), tokenize(text));
-        let hits = indexed.hits(text, &lower, &tokens, &lexicon::read(&tokens));
+        let hits = hits_in(&indexed, texts.first().map_or("", String::as_str));
         assert!(hits.iter().any(|h| h.label == Label::Cause(Category::NotAsDescribed)), "{hits:?}");
     }
 }
