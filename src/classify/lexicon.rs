@@ -24,7 +24,8 @@ pub struct Lexicon {
     /// of them, and most hold none.
     sarcasm_any: Option<Matcher>,
     /// What each word does, in one map: a review's words are looked up once.
-    /// Keys borrow the data files: nothing to copy at start-up.
+    /// Keys borrow the data files, or the lexicon's words as spelled out once
+    /// (`spelled_out`): no string of their own each.
     words: FastMap<&'static str, Sense>,
 }
 
@@ -39,15 +40,16 @@ struct Sense {
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let valences = include_str!("data/sentiment_lexicon.tsv");
+    // `data/sentiment_lexicon.tsv` as build.rs writes it (`front_coded` there).
+    let valences = spelled_out(include_str!(concat!(env!("OUT_DIR"), "/sentiment_lexicon.tsv")));
     let mut lex = Lexicon {
         sarcasm: Vec::new(),
         sarcasm_if_complaint: Vec::new(),
         sarcasm_any: None,
-        words: FastMap::with_capacity_and_hasher(valences.len() / 12, Default::default()),
+        words: FastMap::with_capacity_and_hasher(valences.len() + 256, Default::default()),
     };
-    for line in data_lines(valences) {
-        lex.add_valence(line);
+    for (word, valence) in valences {
+        lex.add_valence(word, valence);
     }
     for line in data_lines(include_str!("data/modifiers.tsv")) {
         lex.add_modifier(line);
@@ -62,8 +64,8 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
 // starts (it optimises a function once it has run a few megabytes of it).
 impl Lexicon {
     #[inline(never)]
-    fn add_valence(&mut self, line: &'static str) {
-        if let Some((word, Some(v))) = split_tab(line).map(|(word, v)| (word, decimal(v))) {
+    fn add_valence(&mut self, word: &'static str, valence: &str) {
+        if let Some(v) = decimal(valence) {
             self.words.entry(word).or_default().valence = Some(v);
         }
     }
@@ -84,6 +86,34 @@ impl Lexicon {
             _ => {}
         }
     }
+}
+
+/// The lexicon's words spelled out from build.rs's coding (a letter, `A` +
+/// n: the first n bytes of the word before; then the rest; a tab; the
+/// valence), each with its valence. The words go into one buffer kept for
+/// the life of the process (the lexicon's), which the map's keys borrow. A
+/// line that does not decode is skipped: the data test counts the words.
+#[inline(never)]
+fn spelled_out(coded: &'static str) -> Vec<(&'static str, &'static str)> {
+    let mut spelled: Vec<u8> = Vec::with_capacity(coded.len() * 2);
+    let mut spans = Vec::with_capacity(coded.len() / 8);
+    let mut before = 0..0;
+    for line in coded.lines() {
+        let Some((head, valence)) = split_tab(line) else { continue };
+        let Some((&shared, rest)) = head.as_bytes().split_first() else { continue };
+        let shared = usize::from(shared.wrapping_sub(b'A'));
+        if shared > before.len() {
+            continue;
+        }
+        let start = spelled.len();
+        spelled.extend_from_within(before.start..before.start + shared);
+        spelled.extend_from_slice(rest);
+        before = start..spelled.len();
+        spans.push((before.clone(), valence));
+    }
+    let Ok(spelled) = String::from_utf8(spelled) else { return Vec::new() };
+    let spelled: &'static str = Box::leak(spelled.into_boxed_str());
+    spans.into_iter().filter_map(|(span, valence)| Some((spelled.get(span)?, valence))).collect()
 }
 
 /// A phrase as a pattern matching just it: punctuation escaped.
@@ -361,6 +391,22 @@ mod tests {
         for t in marks {
             assert!(!LEXICON.words.contains_key(t.norm.as_ref()), "{:?}", t.norm);
         }
+    }
+
+    #[test]
+    fn every_word_of_the_data_file_is_spelled_out_with_its_valence() {
+        // The last line of a word wins (our entries override VADER's).
+        let mut expected = std::collections::HashMap::new();
+        for line in data_lines(include_str!("data/sentiment_lexicon.tsv")) {
+            let (word, valence) = split_tab(line).expect("word, tab, valence");
+            expected.insert(word, decimal(valence).expect("a number"));
+        }
+        assert!(expected.len() > 7000);
+        for (word, valence) in &expected {
+            assert_eq!(LEXICON.sense(word).valence, Some(*valence), "{word}");
+        }
+        let with_valence = LEXICON.words.values().filter(|s| s.valence.is_some()).count();
+        assert_eq!(with_valence, expected.len(), "no word the file does not have");
     }
 
     #[test]
