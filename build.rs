@@ -24,7 +24,7 @@ fn main() {
     let mut number = 0u32;
     for file in RULE_FILES {
         println!("cargo:rerun-if-changed={file}");
-        let text = fs::read_to_string(file).unwrap_or_default();
+        let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {file}: {e}"));
         // The rule lines, comments dropped, each behind its side (the end
         // its anchor words are at), and the index of its words apart.
         let mut out = String::new();
@@ -65,38 +65,16 @@ fn main() {
     }
     // The compact build writes no index: each pinned rule is tried at every word.
     write(&out_dir, "rules.index", &if compact { Vec::new() } else { index.to_bytes(number) });
-    write(&out_dir, "sentiment_lexicon.tsv", front_coded(&fs::read_to_string(LEXICON).unwrap_or_default()).as_bytes());
+    let lexicon = fs::read_to_string(LEXICON).unwrap_or_else(|e| panic!("cannot read {LEXICON}: {e}"));
+    write(&out_dir, "sentiment_lexicon.tsv", front_coding::front_coded(&lexicon).as_bytes());
     println!("cargo:rerun-if-changed={LEXICON}");
 }
 
 const LEXICON: &str = "src/classify/data/sentiment_lexicon.tsv";
 
-/// The lexicon's lines again, comments dropped, each word written as how many
-/// leading bytes it shares with the word before (one letter: `A` none, `B`
-/// one, up to `Z`) and the rest: the list is mostly inflections in
-/// alphabetical order ("abandon", "abandoned", …), and so coded it is a fifth
-/// smaller gzipped (29.7 → 24.3 KB) in every package. `classify::lexicon`
-/// spells the words out again.
-fn front_coded(lexicon: &str) -> String {
-    let mut out = String::new();
-    let mut before = "";
-    for line in lexicon.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let (word, valence) = line.split_once('\t').unwrap_or((line, ""));
-        // Shared whole characters only, so each line stays text.
-        let shared = word
-            .char_indices()
-            .zip(before.chars())
-            .take_while(|((_, a), b)| a == b)
-            .map(|((at, a), _)| at + a.len_utf8())
-            .last()
-            .unwrap_or(0)
-            .min(25);
-        let shared = (0..=shared).rev().find(|&n| word.is_char_boundary(n)).unwrap_or(0);
-        let _ = writeln!(out, "{}{}\t{valence}", char::from(b'A' + shared as u8), &word[shared..]);
-        before = word;
-    }
-    out
-}
+// The lexicon's shipped form, one home for writing and reading it.
+#[path = "src/classify/front_coding.rs"]
+mod front_coding;
 
 fn write(out_dir: &str, name: &str, bytes: &[u8]) {
     let dest = Path::new(out_dir).join(name);

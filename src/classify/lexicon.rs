@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use super::front_coding::spelled_out;
 use crate::fast_hash::FastMap;
 use crate::text::matcher::{Direction, Matcher};
 use crate::text::{Token, TokenKind};
@@ -25,7 +26,7 @@ pub struct Lexicon {
     sarcasm_any: Option<Matcher>,
     /// What each word does, in one map: a review's words are looked up once.
     /// Keys borrow the data files, or the lexicon's words as spelled out once
-    /// (`spelled_out`): no string of their own each.
+    /// (`front_coding::spelled_out`): no string of their own each.
     words: FastMap<&'static str, Sense>,
 }
 
@@ -40,13 +41,14 @@ struct Sense {
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    // `data/sentiment_lexicon.tsv` as build.rs writes it (`front_coded` there).
+    // `data/sentiment_lexicon.tsv` as build.rs ships it (`front_coding`).
     let valences = spelled_out(include_str!(concat!(env!("OUT_DIR"), "/sentiment_lexicon.tsv")));
     let mut lex = Lexicon {
         sarcasm: Vec::new(),
         sarcasm_if_complaint: Vec::new(),
         sarcasm_any: None,
-        words: FastMap::with_capacity_and_hasher(valences.len() + 256, Default::default()),
+        // About 7,300 words with a valence; the modifiers add a few dozen.
+        words: FastMap::with_capacity_and_hasher(8192, Default::default()),
     };
     for (word, valence) in valences {
         lex.add_valence(word, valence);
@@ -86,34 +88,6 @@ impl Lexicon {
             _ => {}
         }
     }
-}
-
-/// The lexicon's words spelled out from build.rs's coding (a letter, `A` +
-/// n: the first n bytes of the word before; then the rest; a tab; the
-/// valence), each with its valence. The words go into one buffer kept for
-/// the life of the process (the lexicon's), which the map's keys borrow. A
-/// line that does not decode is skipped: the data test counts the words.
-#[inline(never)]
-fn spelled_out(coded: &'static str) -> Vec<(&'static str, &'static str)> {
-    let mut spelled: Vec<u8> = Vec::with_capacity(coded.len() * 2);
-    let mut spans = Vec::with_capacity(coded.len() / 8);
-    let mut before = 0..0;
-    for line in coded.lines() {
-        let Some((head, valence)) = split_tab(line) else { continue };
-        let Some((&shared, rest)) = head.as_bytes().split_first() else { continue };
-        let shared = usize::from(shared.wrapping_sub(b'A'));
-        if shared > before.len() {
-            continue;
-        }
-        let start = spelled.len();
-        spelled.extend_from_within(before.start..before.start + shared);
-        spelled.extend_from_slice(rest);
-        before = start..spelled.len();
-        spans.push((before.clone(), valence));
-    }
-    let Ok(spelled) = String::from_utf8(spelled) else { return Vec::new() };
-    let spelled: &'static str = Box::leak(spelled.into_boxed_str());
-    spans.into_iter().filter_map(|(span, valence)| Some((spelled.get(span)?, valence))).collect()
 }
 
 /// A phrase as a pattern matching just it: punctuation escaped.
@@ -407,11 +381,6 @@ mod tests {
         }
         let with_valence = LEXICON.words.values().filter(|s| s.valence.is_some()).count();
         assert_eq!(with_valence, expected.len(), "no word the file does not have");
-    }
-
-    #[test]
-    fn lexicon_data_loads() {
-        assert!(LEXICON.words.values().filter(|s| s.valence.is_some()).count() > 7000);
         assert_eq!(LEXICON.sense("junk").valence, Some(-2.0));
         assert!(LEXICON.is_negator("doesn't") && LEXICON.sense("but").contrast);
     }

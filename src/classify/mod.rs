@@ -1,6 +1,7 @@
 //! Classifying a review: sentiment, root causes, risk flags, priority, and
 //! the evidence behind each label (`shared/spec/taxonomy.md`).
 
+mod front_coding;
 pub mod lexicon;
 pub mod rules;
 pub mod sentiment;
