@@ -185,7 +185,7 @@ fn root_causes() -> Result<(), String> {
         if review.text.trim().is_empty() && review.title.is_none() {
             continue;
         }
-        let truth = categories_named(labels.split(',').filter(|l| *l != "-"), &format!("root_causes.tsv: {source}#{reference}"))?;
+        let truth = labels_named(labels.split(',').filter(|l| *l != "-"), &format!("root_causes.tsv: {source}#{reference}"), Category::from_id)?;
         let got: Vec<Category> = classify(&review).map_err(|e| e.to_string())?.categories.iter().map(|c| c.id).collect();
         let in_half = dev_half(source, reference);
         // Misreadings are listed for the development part only: the held-out part stays unread.
@@ -259,7 +259,7 @@ fn written_causes() -> Result<(), String> {
         let number: u32 = case.id.rsplit('-').next().and_then(|n| n.parse().ok()).ok_or_else(|| format!("{at}: id {} ends in no number", case.id))?;
         let review = Review { id: Some(case.id.clone()), rating: case.rating, ..Review::from_text(case.text.clone()) };
         let got: Vec<Category> = classify(&review).map_err(|e| e.to_string())?.categories.iter().map(|c| c.id).collect();
-        let truth = categories_named(case.categories.iter().map(String::as_str), &at)?;
+        let truth = labels_named(case.categories.iter().map(String::as_str), &at, Category::from_id)?;
         let (rows, counts) = if number % 2 == 1 { &mut odd } else { &mut even };
         *rows += 1;
         tally(counts, &truth, &got);
@@ -277,9 +277,9 @@ fn per_category() -> BTreeMap<Category, LabelCounts> {
     Category::ALL.iter().map(|c| (*c, LabelCounts::default())).collect()
 }
 
-/// Category names read strictly: a misspelt one is an error, not a row with one label fewer.
-fn categories_named<'a>(names: impl Iterator<Item = &'a str>, at: &str) -> Result<Vec<Category>, String> {
-    names.map(|name| Category::from_id(name).ok_or_else(|| format!("{at}: no category {name:?}"))).collect()
+/// Label names read strictly: a misspelt one is an error, not a row with one label fewer.
+fn labels_named<'a, L>(names: impl Iterator<Item = &'a str>, at: &str, read: impl Fn(&str) -> Option<L>) -> Result<Vec<L>, String> {
+    names.map(|name| read(name).ok_or_else(|| format!("{at}: no label {name:?}"))).collect()
 }
 
 /// The same labels, in any order.
@@ -316,7 +316,7 @@ fn risks(file: &str, about: &str, listed: bool) -> Result<(), String> {
         let case: RiskCase = serde_json::from_str(line).map_err(|e| e.to_string())?;
         let review = Review { id: Some(case.id.clone()), rating: case.rating, ..Review::from_text(case.text.clone()) };
         let got: Vec<Risk> = classify(&review).map_err(|e| e.to_string())?.risks.iter().map(|r| r.id).collect();
-        let truth: Vec<Risk> = case.risks.iter().filter_map(|r| Risk::from_id(r)).collect();
+        let truth = labels_named(case.risks.iter().map(String::as_str), &format!("{file}: {}", case.id), Risk::from_id)?;
         if truth.is_empty() {
             clean += 1;
             clean_flagged += usize::from(!got.is_empty());
