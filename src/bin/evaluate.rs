@@ -301,7 +301,7 @@ const RISK_SETS: [(&str, &str, bool); 4] = [
     ("risks.jsonl", "written by us; rules tuned on it", true),
     ("risks_unseen.jsonl", "written after the rules were frozen; rules written from its misses in session 10", true),
     ("risks_unseen2.jsonl", "written by a second helper from the definitions only; rules written from its misses in session 10", true),
-    ("risks_unseen3.jsonl", "written by a third helper from the definitions only; never tuned on", false),
+    ("risks_unseen3.jsonl", "written by a third helper from the definitions only; rules written from its misses in session 11", true),
 ];
 
 fn risk_tables() -> Result<(), String> {
