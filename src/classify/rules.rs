@@ -445,7 +445,7 @@ impl Rules {
             }
         }
         let wanted = |&r: &usize| !has_bit(&self.needs_more, r) || has_bit(&needs_met, r);
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(tokens.len()); // about one candidate a word: grown once, not piece by piece
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
             let (from, mut lists) = (out.len(), 0);
             if !self.at_every_word.is_empty() {
