@@ -216,6 +216,14 @@ impl SourceIndex {
                     out.insert(id.clone(), titled(Some(title), body));
                 }
             }
+        } else if source.starts_with("vader_amazon/") {
+            // A snippet's id is its first column ("12_3": review 12, sentence 3).
+            for line in text.lines() {
+                let mut cols = line.splitn(3, '\t');
+                if let (Some(id), Some(_), Some(snippet)) = (cols.next(), cols.next(), cols.next()) {
+                    out.insert(id.to_string(), Review::from_text(snippet));
+                }
+            }
         } else if source.starts_with("clothing_fit/") {
             for (i, line) in text.lines().enumerate() {
                 let r: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
