@@ -107,8 +107,7 @@ pub fn vader_amazon() -> Result<Dataset, String> {
     let items = text
         .lines()
         .filter_map(|l| {
-            let mut cols = l.splitn(3, '\t');
-            let (id, score, text) = (cols.next()?, cols.next()?.parse::<f64>().ok()?, cols.next()?);
+            let (id, score, text) = vader_line(l)?;
             let class = if score <= -0.5 {
                 NEG
             } else if score >= 0.5 {
@@ -120,6 +119,13 @@ pub fn vader_amazon() -> Result<Dataset, String> {
         })
         .collect();
     Ok(Dataset { name: "vader_amazon", items, binary: false })
+}
+
+/// One line of VADER's snippets: id ("12_3": review 12, sentence 3), the
+/// human mean score, the snippet.
+fn vader_line(line: &str) -> Option<(&str, f64, &str)> {
+    let mut cols = line.splitn(3, '\t');
+    Some((cols.next()?, cols.next()?.parse::<f64>().ok()?, cols.next()?))
 }
 
 /// UCI sentences (Amazon phones + Yelp): 0 negative, 1 positive.
@@ -217,12 +223,8 @@ impl SourceIndex {
                 }
             }
         } else if source.starts_with("vader_amazon/") {
-            // A snippet's id is its first column ("12_3": review 12, sentence 3).
-            for line in text.lines() {
-                let mut cols = line.splitn(3, '\t');
-                if let (Some(id), Some(_), Some(snippet)) = (cols.next(), cols.next(), cols.next()) {
-                    out.insert(id.to_string(), Review::from_text(snippet));
-                }
+            for (id, _, snippet) in text.lines().filter_map(vader_line) {
+                out.insert(id.to_string(), Review::from_text(snippet));
             }
         } else if source.starts_with("clothing_fit/") {
             for (i, line) in text.lines().enumerate() {
