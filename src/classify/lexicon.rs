@@ -318,7 +318,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert!(checked > 7000, "the lexicon's valences were checked ({checked})");
+        assert!(checked > 4500, "the lexicon's valences were checked ({checked})");
         for bad in ["", "-", ".", "1.2.3", "1e5", "+1", "1,5", "one", "1234567890"] {
             assert_eq!(decimal(bad), None, "{bad:?}");
         }
@@ -375,7 +375,7 @@ mod tests {
             let (word, valence) = split_tab(line).expect("word, tab, valence");
             expected.insert(word, decimal(valence).expect("a number"));
         }
-        assert!(expected.len() > 7000);
+        assert!(expected.len() > 4500);
         for (word, valence) in &expected {
             assert_eq!(LEXICON.sense(word).valence, Some(*valence), "{word}");
         }
