@@ -1,6 +1,7 @@
 //! Classifying a review: sentiment, root causes, risk flags, priority, and
 //! the evidence behind each label (`shared/spec/taxonomy.md`).
 
+pub mod clothing;
 mod front_coding;
 pub mod lexicon;
 pub mod rules;
@@ -13,10 +14,11 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::review::Review;
 use crate::taxonomy::{Category, Priority, Risk, SentimentLabel};
-use crate::text::{detect_language_in, tokenize, Token, Utf16Offsets};
+use crate::text::{detect_language_in, tokenize, Token, TokenKind, Utf16Offsets};
 use lexicon::LexiconReading;
 use rules::{Hit, RuleBook};
-use sentiment::{PartView, SentimentModel, SHIPPED_MODEL};
+use clothing::ClothingModel;
+use sentiment::{Features, PartView, SentimentModel, SHIPPED_MODEL};
 
 /// What a rule raises: a root cause or a risk flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,6 +181,12 @@ pub fn classify(review: &Review) -> Result<Classification, Error> {
 
 /// Classifies one review with a given sentiment model (evaluation trains its own).
 pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classification, Error> {
+    classify_with_models(review, model, &clothing::SHIPPED)
+}
+
+/// Classifies one review with given sentiment and clothing models (the
+/// trainer's cross-validation scores its own clothing models).
+pub fn classify_with_models(review: &Review, model: &SentimentModel, clothing: &ClothingModel) -> Result<Classification, Error> {
     review.validate()?;
     let parts = read_review(review);
     let language = match review.language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
@@ -192,7 +200,12 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
     let english = language == "en" || language.starts_with("en-");
 
     let risks = risks(&parts, english);
-    let mut sentiment = if english { read_sentiment(&parts, model) } else { sentiment_from_rating(review.rating) };
+    // Read once, for the sentiment model and the clothing model.
+    let features = english.then(|| sentiment::features(&parts.iter().map(Part::view).collect::<Vec<_>>()));
+    let mut sentiment = match &features {
+        Some(features) => decide_sentiment(&inputs_from(&parts, model, features)),
+        None => sentiment_from_rating(review.rating),
+    };
     // Someone hurt, a lawsuit, a scam or a lost customer is never good news,
     // however warmly it is worded ("love how it caught fire" is sarcasm).
     if risks.iter().any(|(r, _, _)| *r != Risk::PersonalData) {
@@ -209,7 +222,10 @@ pub fn classify_with(review: &Review, model: &SentimentModel) -> Result<Classifi
             || (r <= 2.0 && sentiment.label == SentimentLabel::Positive && sentiment.score >= 0.4)
     });
 
-    let categories = if english { categories(&parts, sentiment) } else { Vec::new() };
+    let mut categories = if english { categories(&parts, sentiment) } else { Vec::new() };
+    if let Some(features) = &features {
+        add_clothing_categories(&mut categories, &parts, features, sentiment, clothing);
+    }
     let not_received = parts.iter().flat_map(|p| &p.causes).any(|h| h.flags.not_received);
     let priority = priority(sentiment.label, &categories, &risks, not_received);
     let needs_reply = matches!(sentiment.label, SentimentLabel::Negative | SentimentLabel::Mixed)
@@ -245,8 +261,11 @@ pub struct SentimentInputs {
 
 pub fn sentiment_inputs(parts: &[Part], model: &SentimentModel) -> SentimentInputs {
     let views: Vec<PartView> = parts.iter().map(Part::view).collect();
-    let features = sentiment::features(&views);
-    let probs = model.predict(&features);
+    inputs_from(parts, model, &sentiment::features(&views))
+}
+
+fn inputs_from(parts: &[Part], model: &SentimentModel, features: &Features) -> SentimentInputs {
+    let probs = model.predict(features);
     let compound: f32 = parts.iter().map(|p| p.reading.compound).sum::<f32>().clamp(-1.0, 1.0);
     let praise = has_praise(parts);
     let named_complaint = parts.iter().any(|p| p.causes.iter().any(|h| !h.flags.weak));
@@ -277,11 +296,6 @@ pub fn sentiment_inputs(parts: &[Part], model: &SentimentModel) -> SentimentInpu
     });
     let sarcastic = said(&lex.sarcasm) || said_of_complaint;
     SentimentInputs { probs, compound, praise, complaint, contrasted, question, sarcastic }
-}
-
-/// The model's three-way reading, then mixed when both halves are real.
-pub fn read_sentiment(parts: &[Part], model: &SentimentModel) -> Sentiment {
-    decide_sentiment(&sentiment_inputs(parts, model))
 }
 
 pub fn decide_sentiment(i: &SentimentInputs) -> Sentiment {
@@ -389,6 +403,32 @@ fn categories(parts: &[Part], sentiment: Sentiment) -> Grouped<Category> {
         // A glowing review's passing remark is not a complaint.
         .filter(|(_, confidence, _)| sentiment.label != SentimentLabel::Positive || *confidence >= 0.7 || sentiment.score < 0.5)
         .collect()
+}
+
+/// The clothing model's categories the rules missed, in a review about
+/// clothes that does not read as glowing, each with the clause that weighs
+/// most towards it as evidence (`clothing.rs`).
+fn add_clothing_categories(found: &mut Grouped<Category>, parts: &[Part], features: &Features, sentiment: Sentiment, model: &ClothingModel) {
+    let tokens = || parts.iter().flat_map(|p| &p.tokens);
+    // A few words carry too little for a model ("It's a shirt." is no price complaint).
+    let words = tokens().filter(|t| t.kind == TokenKind::Word).count();
+    if sentiment.label == SentimentLabel::Positive || words < clothing::MIN_WORDS || !clothing::about_clothes(tokens()) {
+        return;
+    }
+    for (category, p) in model.read(&features.sparse) {
+        if found.iter().any(|(c, _, _)| *c == category) {
+            continue;
+        }
+        let Some(weights) = model.weights_of(category) else { continue };
+        let weighed = parts.iter().filter_map(|part| {
+            clothing::evidence(weights, &part.tokens, &part.reading).map(|(weight, start, end)| (weight, (part.field, start, end)))
+        });
+        if let Some((_, span)) = weighed.max_by(|a, b| a.0.total_cmp(&b.0)) {
+            // In category order, as `group` leaves them (no second sort to ship).
+            let at = found.partition_point(|(c, _, _)| *c < category);
+            found.insert(at, (category, p, vec![span]));
+        }
+    }
 }
 
 fn risks(parts: &[Part], english: bool) -> Grouped<Risk> {

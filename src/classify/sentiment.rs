@@ -52,6 +52,11 @@ pub fn feature_bucket(name: &str) -> u32 {
     bucket_of(fnv1a(name.as_bytes()))
 }
 
+/// The bucket of a word on its own (`w:word`, or `n:word` in a negator's scope).
+pub fn word_bucket(word: &[u8], negated: bool) -> u32 {
+    bucket_of(fnv1a_more(if negated { NEGATED } else { WORD }, word))
+}
+
 fn bucket_of(h: u64) -> u32 {
     ((h >> 32) ^ h) as u32 & (BUCKETS as u32 - 1)
 }

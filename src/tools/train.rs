@@ -180,3 +180,149 @@ pub fn examples(sets: &[(super::datasets::Dataset, f32)]) -> Vec<Vec<Example>> {
         })
         .collect()
 }
+
+/// How the clothing model is trained (`train clothing`); each can be
+/// overridden for experiments (`CLOTHING_KEEP`, …).
+pub struct ClothingSettings {
+    pub epochs: usize,
+    pub rate: f32,
+    pub l2: f32,
+    /// Buckets seen in fewer labelled reviews are left out.
+    pub min_count: usize,
+    /// Only this many buckets a category ship (the strongest), retrained alone.
+    pub keep: usize,
+    /// A category is added at this probability.
+    pub threshold: f32,
+}
+
+impl Default for ClothingSettings {
+    fn default() -> Self {
+        ClothingSettings {
+            epochs: setting("CLOTHING_EPOCHS", 30.0) as usize,
+            rate: setting("CLOTHING_RATE", 0.05),
+            l2: setting("CLOTHING_L2", 1e-3),
+            min_count: setting("CLOTHING_MIN_COUNT", 3.0) as usize,
+            keep: setting("CLOTHING_KEEP", 400.0) as usize,
+            threshold: setting("CLOTHING_THRESHOLD", 0.55),
+        }
+    }
+}
+
+/// A labelled clothing review, read once.
+pub struct ClothingRow {
+    /// `source#ref`, which also fixes the row's cross-validation fold.
+    pub key: String,
+    pub review: crate::review::Review,
+    pub features: Features,
+    pub categories: Vec<crate::taxonomy::Category>,
+}
+
+/// The women's clothing reviews of `tests/corpus/root_causes.tsv`'s dev part
+/// (our labels; the held-out part is never trained on), with their features.
+pub fn clothing_rows() -> Result<Vec<ClothingRow>, String> {
+    use crate::taxonomy::Category;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/root_causes.tsv");
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let mut index = super::datasets::SourceIndex::new();
+    let mut rows = Vec::new();
+    for line in text.lines().skip(1) {
+        let [source, reference, labels, part] = line.split('\t').collect::<Vec<_>>()[..] else { continue };
+        if part != "dev" || !source.starts_with("womens_clothing/") {
+            continue;
+        }
+        let review = index.review(source, reference)?;
+        let categories = labels
+            .split(',')
+            .filter(|l| *l != "-")
+            .map(|l| Category::from_id(l).ok_or_else(|| format!("{source}#{reference}: no category {l:?}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let features = example(&review, 0, 1.0).features;
+        rows.push(ClothingRow { key: format!("{source}#{reference}"), review, features, categories });
+    }
+    Ok(rows)
+}
+
+/// The clothing model's cross-validation folds.
+pub const CLOTHING_FOLDS: usize = 5;
+
+/// Which fold a labelled row (`source#ref`) is in, by its reference alone, so
+/// the trainer and `evaluate` hold out the same rows and adding rows moves none.
+pub fn clothing_fold(key: &str) -> usize {
+    (crate::fast_hash::fnv1a(key.as_bytes()) % CLOTHING_FOLDS as u64) as usize
+}
+
+/// Clothing models each trained without one fold of the rows (`clothing_fold`):
+/// a labelled row is read by the model that never saw it.
+pub fn clothing_fold_models(rows: &[ClothingRow], s: &ClothingSettings) -> Vec<crate::classify::clothing::ClothingModel> {
+    (0..CLOTHING_FOLDS)
+        .map(|fold| train_clothing(&rows.iter().filter(|r| clothing_fold(&r.key) != fold).collect::<Vec<_>>(), s))
+        .collect()
+}
+
+/// One logistic regression a category of `clothing::CATEGORIES`, as it ships:
+/// the strongest buckets, retrained alone, in i8 steps.
+pub fn train_clothing(rows: &[&ClothingRow], s: &ClothingSettings) -> crate::classify::clothing::ClothingModel {
+    use crate::classify::clothing::{CategoryWeights, ClothingModel, CATEGORIES};
+    let mut counts: FastMap<u32, usize> = FastMap::default();
+    for r in rows {
+        for b in &r.features.sparse {
+            *counts.entry(*b).or_default() += 1;
+        }
+    }
+    let mut seen: Vec<u32> = counts.iter().filter(|(_, n)| **n >= s.min_count).map(|(b, _)| *b).collect();
+    seen.sort_unstable();
+    let categories = CATEGORIES
+        .iter()
+        .map(|&category| {
+            let labels: Vec<bool> = rows.iter().map(|r| r.categories.contains(&category)).collect();
+            let (_, first) = fit_binary(rows, &labels, &seen, s);
+            // A bucket's worth: its weight times the reviews it speaks in; ties by bucket.
+            let mut ranked: Vec<(u32, f32)> =
+                first.iter().map(|(b, w)| (*b, w.abs() * counts.get(b).copied().unwrap_or(0) as f32)).collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.truncate(s.keep);
+            let mut kept: Vec<u32> = ranked.iter().map(|(b, _)| *b).collect();
+            kept.sort_unstable();
+            let (bias, weights) = fit_binary(rows, &labels, &kept, s);
+            let largest = weights.values().fold(0.0f32, |m, w| m.max(w.abs())).max(1e-6);
+            let step = largest / 127.0;
+            let mut weights: Vec<(u32, i8)> =
+                weights.iter().map(|(b, w)| (*b, (w / step).round().clamp(-127.0, 127.0) as i8)).filter(|(_, w)| *w != 0).collect();
+            weights.sort_unstable();
+            CategoryWeights { category, bias, step, weights }
+        })
+        .collect();
+    ClothingModel { threshold: s.threshold, categories }
+}
+
+/// AdaGrad for a binary logistic regression over `buckets` (ascending).
+fn fit_binary(rows: &[&ClothingRow], labels: &[bool], buckets: &[u32], s: &ClothingSettings) -> (f32, FastMap<u32, f32>) {
+    let mut w: FastMap<u32, f32> = buckets.iter().map(|b| (*b, 0.0)).collect();
+    let mut g2: FastMap<u32, f32> = buckets.iter().map(|b| (*b, 1e-6)).collect();
+    let (mut bias, mut g2_bias) = (0.0f32, 1e-6f32);
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..s.epochs {
+        for i in (1..order.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        for &i in &order {
+            let (Some(row), Some(&label)) = (rows.get(i), labels.get(i)) else { continue };
+            let z = bias + row.features.sparse.iter().filter_map(|b| w.get(b)).sum::<f32>();
+            let grad = 1.0 / (1.0 + (-z).exp()) - f32::from(u8::from(label));
+            g2_bias += grad * grad;
+            bias -= s.rate * grad / g2_bias.sqrt();
+            for b in &row.features.sparse {
+                if let (Some(wb), Some(gb)) = (w.get_mut(b), g2.get_mut(b)) {
+                    let g = grad + s.l2 * *wb;
+                    *gb += g * g;
+                    *wb -= s.rate * g / gb.sqrt();
+                }
+            }
+        }
+    }
+    (bias, w)
+}
