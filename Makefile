@@ -49,9 +49,9 @@ setup-browser:
 ## without replies and reports: a shopper's page pays for every byte. Each has
 ## its own target directory, so none rebuilds another.
 build: setup
-	cargo build --release --target wasm32-unknown-unknown --no-default-features --features reply,feedback,report
+	cargo build --release --target wasm32-unknown-unknown --no-default-features --features api,reply,feedback,report
 	$(call wasm_package,$(WASM),$(PKG),--experimental-reset-state-function)
-	cargo build --release --target wasm32-unknown-unknown --no-default-features --target-dir $(CLASSIFY_TARGET)
+	cargo build --release --target wasm32-unknown-unknown --no-default-features --features api --target-dir $(CLASSIFY_TARGET)
 	$(call wasm_package,$(CLASSIFY_WASM),$(CLASSIFY_PKG),--experimental-reset-state-function)
 	cargo build --profile widget --target wasm32-unknown-unknown --no-default-features --features widget,compact-index --target-dir $(WIDGET_TARGET)
 	$(call wasm_package,$(WIDGET_WASM),$(WIDGET_PKG),)

@@ -2,7 +2,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{id_text, js_error, record_id, to_js, Refused};
+use serde::Serialize;
+
+use super::{js_error, to_js};
 use crate::classify::{classify as classify_review, Classification};
 use crate::error::Error;
 use crate::review::Review;
@@ -112,4 +114,22 @@ pub fn classify_batch(reviews: JsValue) -> Result<JsValue, JsError> {
         out.set(i as u32, value);
     }
     Ok(out.into())
+}
+
+/// The `id` of a JS record, as text, whatever else is wrong with it.
+fn record_id(value: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(value, &JsValue::from_str("id")).ok().and_then(|v| id_text(&v))
+}
+
+/// A JS id as text: a string as it is, a number as a review's id is written
+/// (`id_from_number`), so a refusal names a record as its classification would.
+fn id_text(v: &JsValue) -> Option<String> {
+    v.as_string().or_else(|| v.as_f64().map(crate::review::id_from_number))
+}
+
+/// A record that could not be handled, in a batch: its id and why.
+#[derive(Serialize)]
+struct Refused {
+    id: Option<String>,
+    error: String,
 }

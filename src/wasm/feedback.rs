@@ -1,9 +1,14 @@
-//! `assessFeedback`, and the reading of JS answers and settings.
+//! `assessFeedback` (feature `api`), and the reading of JS answers and
+//! settings (the widget reads its settings here too).
 
 use wasm_bindgen::prelude::*;
 
-use super::{js_error, to_js};
-use crate::feedback::{assess, FeedbackAnswers, FeedbackError, FeedbackOptions, Settings, Value};
+use crate::feedback::{FeedbackError, Settings, Value};
+#[cfg(feature = "api")]
+use {
+    super::{js_error, to_js},
+    crate::feedback::{assess, FeedbackAnswers, FeedbackOptions},
+};
 
 /// Objects nested deeper than this in a configuration are not read.
 const MAX_DEPTH: u8 = 8;
@@ -44,7 +49,8 @@ pub(crate) fn read_settings(value: &JsValue) -> Result<Settings, FeedbackError> 
     Ok(entries(value, 0))
 }
 
-pub(crate) fn read_answers(value: JsValue) -> Result<FeedbackAnswers, FeedbackError> {
+#[cfg(feature = "api")]
+fn read_answers(value: JsValue) -> Result<FeedbackAnswers, FeedbackError> {
     if !value.is_object() || js_sys::Array::is_array(&value) {
         return Err(FeedbackError::InvalidAnswer("expected an object like { orderId: \"A-1001\", satisfaction: 4 }".into()));
     }
@@ -55,6 +61,7 @@ pub(crate) fn read_answers(value: JsValue) -> Result<FeedbackAnswers, FeedbackEr
 }
 
 /// Decides on one customer's answers: `{ unhappy, reasons, ticket, invitation, followUp? }`.
+#[cfg(feature = "api")]
 #[wasm_bindgen(js_name = assessFeedback)]
 pub fn assess_feedback(answers: JsValue, options: JsValue) -> Result<JsValue, JsError> {
     let options = FeedbackOptions::from_settings(&read_settings(&options).map_err(js_error)?).map_err(js_error)?;

@@ -3,11 +3,11 @@
 //! file a surface: `classify`, `reply`, `feedback` (`assessFeedback`),
 //! `widget` (the feedback widget's handle), `report`; each further surface adds its own.
 
-use serde::Serialize;
-use wasm_bindgen::prelude::*;
-
+// Every package but the storefront widget's, whose page only mounts the widget.
+#[cfg(feature = "api")]
 mod classify;
-#[cfg(feature = "feedback")]
+// `assessFeedback` (with `api`), and the settings reader the widget shares.
+#[cfg(all(feature = "feedback", any(feature = "api", feature = "widget")))]
 mod feedback;
 #[cfg(feature = "reply")]
 mod reply;
@@ -23,34 +23,26 @@ mod widget;
 #[global_allocator]
 static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-fn serializer() -> serde_wasm_bindgen::Serializer {
-    serde_wasm_bindgen::Serializer::json_compatible()
-}
+/// What the functions callers call share (the widget's build has none: its
+/// page only mounts the widget).
+#[cfg(any(feature = "api", feature = "reply", feature = "report"))]
+mod exported {
+    use serde::Serialize;
+    use wasm_bindgen::prelude::*;
 
-/// A core value as a plain JS object (camelCase fields, `null` for `None`).
-pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value.serialize(&serializer()).map_err(|e| JsError::new(&format!("internal error: {e}")))
-}
+    fn serializer() -> serde_wasm_bindgen::Serializer {
+        serde_wasm_bindgen::Serializer::json_compatible()
+    }
 
-/// A core error as the JS `Error` a caller catches.
-pub(crate) fn js_error(error: impl std::fmt::Display) -> JsError {
-    JsError::new(&error.to_string())
-}
+    /// A core value as a plain JS object (camelCase fields, `null` for `None`).
+    pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+        value.serialize(&serializer()).map_err(|e| JsError::new(&format!("internal error: {e}")))
+    }
 
-/// The `id` of a JS record, as text, whatever else is wrong with it.
-pub(crate) fn record_id(value: &JsValue) -> Option<String> {
-    js_sys::Reflect::get(value, &JsValue::from_str("id")).ok().and_then(|v| id_text(&v))
+    /// A core error as the JS `Error` a caller catches.
+    pub(crate) fn js_error(error: impl std::fmt::Display) -> JsError {
+        JsError::new(&error.to_string())
+    }
 }
-
-/// A JS id as text: a string as it is, a number as a review's id is written
-/// (`id_from_number`), so a refusal names a record as its classification would.
-pub(crate) fn id_text(v: &JsValue) -> Option<String> {
-    v.as_string().or_else(|| v.as_f64().map(crate::review::id_from_number))
-}
-
-/// A record that could not be handled, in a batch: its id and why.
-#[derive(Serialize)]
-pub(crate) struct Refused {
-    pub id: Option<String>,
-    pub error: String,
-}
+#[cfg(any(feature = "api", feature = "reply", feature = "report"))]
+pub(crate) use exported::{js_error, to_js};

@@ -129,7 +129,8 @@ pub(super) fn read_answers(inner: &Inner, config: &WidgetConfig) -> FeedbackAnsw
         order_id: config.order_id.clone(),
         arrived_as_expected: yes_no(Question::ArrivedAsExpected),
         delivery_smooth: yes_no(Question::DeliverySmooth),
-        satisfaction: checked(Question::Satisfaction.id()).and_then(|v| v.parse().ok()),
+        // The radios are ours, "1" to "5": read as whole numbers (no float parser in the page).
+        satisfaction: checked(Question::Satisfaction.id()).and_then(|v| v.parse::<u8>().ok()).map(f64::from),
         needs_help: yes_no(Question::NeedsHelp),
         comment,
         product: context("product"),
