@@ -101,6 +101,17 @@ pub fn train(examples: &[&Example], s: &Settings) -> SentimentModel {
 
 type Fitted = (Scores, [Scores; DENSE], FastMap<u32, Scores>);
 
+/// A Fisher-Yates shuffle driven by xorshift64: the same order on every
+/// machine for the same seed, so a retrained model is the same bytes.
+fn shuffle(order: &mut [usize], seed: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        order.swap(i, (*seed % (i as u64 + 1)) as usize);
+    }
+}
+
 /// AdaGrad over the examples, with bucket weights only for `buckets`.
 fn fit(examples: &[&Example], buckets: &[u32], s: &Settings) -> Fitted {
     let mut sparse: FastMap<u32, Scores> = buckets.iter().map(|b| (*b, [0.0; CLASSES])).collect();
@@ -111,12 +122,7 @@ fn fit(examples: &[&Example], buckets: &[u32], s: &Settings) -> Fitted {
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     for _ in 0..s.epochs {
-        for i in (1..order.len()).rev() {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            order.swap(i, (seed % (i as u64 + 1)) as usize);
-        }
+        shuffle(&mut order, &mut seed);
         for &i in &order {
             let e = examples[i];
             let p = softmax(logits(&bias, &dense, &e.features, |b| sparse.get(&b).copied()));
@@ -303,12 +309,7 @@ fn fit_binary(rows: &[&ClothingRow], labels: &[bool], buckets: &[u32], s: &Cloth
     let mut order: Vec<usize> = (0..rows.len()).collect();
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for _ in 0..s.epochs {
-        for i in (1..order.len()).rev() {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            order.swap(i, (seed % (i as u64 + 1)) as usize);
-        }
+        shuffle(&mut order, &mut seed);
         for &i in &order {
             let (Some(row), Some(&label)) = (rows.get(i), labels.get(i)) else { continue };
             let z = bias + row.features.sparse.iter().filter_map(|b| w.get(b)).sum::<f32>();
