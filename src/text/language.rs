@@ -210,20 +210,26 @@ fn letter_languages(c: char) -> Option<&'static [Language]> {
         'ô' => &["fr", "pt", "vi"],
         'û' | 'œ' => &["fr"],
         'ù' => &["fr", "it", "vi"],
-        'ì' | 'ò' => &["it", "vi"],
+        'ì' => &["it", "vi"],
+        'ò' => &["it", "vi", "ca"],
         'á' | 'í' | 'ú' => &["es", "pt", "cs", "hu", "vi"],
         'ó' => &["es", "pt", "pl", "hu", "vi"],
         'ü' => &["de", "tr", "hu"],
-        'ä' => &["de", "sv", "fi"],
+        'ä' => &["de", "sv", "fi", "sk"],
         'ö' => &["de", "sv", "tr", "fi", "hu"],
         'å' => &["sv", "da", "no"],
         'ø' | 'æ' => &["da", "no"],
-        'ą' | 'ę' | 'ł' | 'ś' | 'ź' | 'ż' | 'ć' | 'ń' => &["pl"],
+        'ą' | 'ę' | 'ł' | 'ś' | 'ź' | 'ż' | 'ń' => &["pl"],
+        'ć' => &["pl", "hr"],
         'ı' | 'ğ' | 'ş' => &["tr"],
         'ș' | 'ț' | 'ă' => &["ro"],
-        'ř' | 'ě' | 'ů' | 'č' | 'š' | 'ž' | 'ý' | 'ť' | 'ď' | 'ň' => &["cs"],
+        'ř' | 'ě' | 'ů' => &["cs"],
+        'č' | 'š' | 'ž' => &["cs", "sk", "hr", "sl"],
+        'ý' | 'ť' | 'ď' | 'ň' => &["cs", "sk"],
+        'ľ' | 'ĺ' | 'ŕ' => &["sk"],
         'ő' | 'ű' => &["hu"],
-        'đ' | 'ơ' | 'ư' | '\u{1EA0}'..='\u{1EF9}' => &["vi"],
+        'đ' => &["vi", "hr"],
+        'ơ' | 'ư' | '\u{1EA0}'..='\u{1EF9}' => &["vi"],
         _ => return None,
     })
 }
@@ -370,8 +376,13 @@ mod tests {
 
     #[test]
     fn unknown_latin_languages_are_not_read_as_english() {
-        // Swahili: eight words, none English, none on a list.
-        assert_eq!(lang("Bidhaa nzuri sana imefika haraka kabisa nitanunua tena"), "und");
+        // Welsh: eight words, none English, none on a list.
+        assert_eq!(lang("Cynnyrch gwych iawn cyrhaeddodd yn gyflym diolch yn fawr"), "und");
+        // Swahili, Tagalog and the South Slavic languages have lists (session 12).
+        assert_eq!(lang("Bidhaa nzuri sana imefika haraka kabisa nitanunua tena"), "sw");
+        assert_eq!(lang("Maganda ang produkto at mabilis ang delivery"), "tl");
+        assert_eq!(lang("Proizvod je dobar, dostava je bila brza"), "hr");
+        assert_eq!(lang("Izdelek je dober, dostava hitra"), "sl");
         assert_eq!(lang("no comments on reliability, warranty, repairs, accessories, looks, weight"), "en");
         assert_eq!(lang("Bought this for my abuela and she uses it every single day"), "en");
     }
