@@ -16,6 +16,8 @@ const PIECES: &[&str] = &[
     "order #12345", "call 555-123-4567", "a@b.co", "runs small", "but", ".", "!", "?", ",", " ", "\n", "\t", "'", "’",
     "👍🏽", "😍", "🇬🇧", "e\u{301}", "\u{301}", "\u{200d}", "\u{fffd}", "日本語", "Доставка", "ß", "İ", "\u{0}", "\u{7f}",
     "\u{feff}", "SHOUTING", "1Z999AA10123456784", "12 Main Street", "doesn't", "can't", ":)", ":(", "(", ")", "—",
+    // The clothing model's path (a garment, six words or more) and the word lists of other languages.
+    "the dress is", "fabric", "sweater", "nothing like the picture", "overpriced", "ang", "je", "č",
 ];
 
 fn random_text(rng: &mut Rng) -> String {
