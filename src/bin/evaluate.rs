@@ -351,8 +351,8 @@ const RISK_SETS: [(&str, &str, bool); 6] = [
     ("risks_unseen.jsonl", "written after the rules were frozen; rules written from its misses in session 10", true),
     ("risks_unseen2.jsonl", "written by a second helper from the definitions only; rules written from its misses in session 10", true),
     ("risks_unseen3.jsonl", "written by a third helper from the definitions only; rules written from its misses in session 11", true),
-    ("risks_unseen4.jsonl", "written by a fourth helper from the definitions only; abuse and fraud rules written from its misses late in session 11", true),
-    ("risks_unseen5.jsonl", "written by a fifth helper from the definitions only; never tuned on", false),
+    ("risks_unseen4.jsonl", "written by a fourth helper from the definitions only; abuse and fraud rules written from its misses late in session 11, safety, legal and churn in session 12", true),
+    ("risks_unseen5.jsonl", "written by a fifth helper from the definitions only; never tuned on (scored once after each round)", false),
 ];
 
 fn risk_tables() -> Result<(), String> {
