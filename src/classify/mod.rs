@@ -151,6 +151,9 @@ impl<'a> Part<'a> {
 /// Drops a match that lies inside a longer match of another category at least
 /// as sure: "broken" (quality) inside "arrived broken" (damaged in transit),
 /// "still waiting for my" (delivery) inside "still waiting for my refund".
+/// A quality match that shares words with a damage-in-transit match goes
+/// too: "the lid was cracked" in "the lid was cracked on arrival" is how it
+/// came, not how it was made.
 fn outranked_removed(mut hits: Vec<Hit<Category>>) -> Vec<Hit<Category>> {
     hits.sort_by_key(|h| h.start);
     let longest = hits.iter().map(|h| h.end - h.start).max().unwrap_or(0);
@@ -161,7 +164,11 @@ fn outranked_removed(mut hits: Vec<Hit<Category>>) -> Vec<Hit<Category>> {
             o.label != h.label && o.weight >= h.weight && h.end <= o.end && o.end - o.start > h.end - h.start
         })
     };
-    let keep: Vec<bool> = hits.iter().map(|h| !outranked(h)).collect();
+    let how_it_came = |h: &Hit<Category>| {
+        h.label == Category::Quality
+            && hits.iter().any(|o| o.label == Category::DamagedInTransit && o.start < h.end && h.start < o.end)
+    };
+    let keep: Vec<bool> = hits.iter().map(|h| !outranked(h) && !how_it_came(h)).collect();
     hits.into_iter().zip(keep).filter_map(|(h, k)| k.then_some(h)).collect()
 }
 
