@@ -49,12 +49,22 @@ setup-browser:
 ## without replies and reports: a shopper's page pays for every byte. Each has
 ## its own target directory, so none rebuilds another.
 build: setup
-	cargo build --release --target wasm32-unknown-unknown --no-default-features --features api,reply,feedback,report
+	$(call cargo_build,--release --target wasm32-unknown-unknown --no-default-features --features api$(COMMA)reply$(COMMA)feedback$(COMMA)report)
 	$(call wasm_package,$(WASM),$(PKG),--experimental-reset-state-function)
-	cargo build --release --target wasm32-unknown-unknown --no-default-features --features api --target-dir $(CLASSIFY_TARGET)
+	$(call cargo_build,--release --target wasm32-unknown-unknown --no-default-features --features api --target-dir $(CLASSIFY_TARGET))
 	$(call wasm_package,$(CLASSIFY_WASM),$(CLASSIFY_PKG),--experimental-reset-state-function)
-	cargo build --profile widget --target wasm32-unknown-unknown --no-default-features --features widget,compact-index --target-dir $(WIDGET_TARGET)
+	$(call cargo_build,--profile widget --target wasm32-unknown-unknown --no-default-features --features widget$(COMMA)compact-index --target-dir $(WIDGET_TARGET))
 	$(call wasm_package,$(WIDGET_WASM),$(WIDGET_PKG),)
+
+COMMA := ,
+# cargo build $(1), once more if it fails. On 2026-11-24 two of three fresh
+# clones failed a build's first step, cargo asking rustc about the target in
+# a new target directory: rustc read another probe's error text as its
+# input ("unknown start of token"); the same command then succeeded. A real
+# compile error fails both tries.
+define cargo_build
+	cargo build $(1) || { echo "make: cargo build failed; trying once more"; cargo build $(1); }
+endef
 
 # A built .wasm ($(1)) made into a package ($(2)): bindings for ES modules,
 # then optimised for size. $(3): more wasm-bindgen flags. wasm-opt leaves
