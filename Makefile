@@ -49,21 +49,22 @@ setup-browser:
 ## without replies and reports: a shopper's page pays for every byte. Each has
 ## its own target directory, so none rebuilds another.
 build: setup
-	$(call cargo_build,--release --target wasm32-unknown-unknown --no-default-features --features api$(COMMA)reply$(COMMA)feedback$(COMMA)report)
+	cargo build --release --target wasm32-unknown-unknown --no-default-features --features api,reply,feedback,report
 	$(call wasm_package,$(WASM),$(PKG),--experimental-reset-state-function)
-	$(call cargo_build,--release --target wasm32-unknown-unknown --no-default-features --features api --target-dir $(CLASSIFY_TARGET))
+	$(call rustc_known,$(CLASSIFY_TARGET))
+	cargo build --release --target wasm32-unknown-unknown --no-default-features --features api --target-dir $(CLASSIFY_TARGET)
 	$(call wasm_package,$(CLASSIFY_WASM),$(CLASSIFY_PKG),--experimental-reset-state-function)
-	$(call cargo_build,--profile widget --target wasm32-unknown-unknown --no-default-features --features widget$(COMMA)compact-index --target-dir $(WIDGET_TARGET))
+	$(call rustc_known,$(WIDGET_TARGET))
+	cargo build --profile widget --target wasm32-unknown-unknown --no-default-features --features widget,compact-index --target-dir $(WIDGET_TARGET)
 	$(call wasm_package,$(WIDGET_WASM),$(WIDGET_PKG),)
 
-COMMA := ,
-# cargo build $(1), once more if it fails. On 2026-11-24 two of three fresh
-# clones failed a build's first step, cargo asking rustc about the target in
-# a new target directory: rustc read another probe's error text as its
-# input ("unknown start of token"); the same command then succeeded. A real
-# compile error fails both tries.
-define cargo_build
-	cargo build $(1) || { echo "make: cargo build failed; trying once more"; cargo build $(1); }
+# A new target directory ($(1)) starts with what cargo already learned about
+# rustc in target/ (its cache, keyed by rustc and the question, not by the
+# directory), so cargo does not ask rustc again. On 2026-11-24 that second
+# asking failed in three of five fresh clones under make (rustc read another
+# probe's error text as its input, "unknown start of token"), never the first.
+define rustc_known
+	@mkdir -p $(1) && if [ -f target/.rustc_info.json ] && [ ! -f $(1)/.rustc_info.json ]; then cp target/.rustc_info.json $(1)/; fi
 endef
 
 # A built .wasm ($(1)) made into a package ($(2)): bindings for ES modules,
