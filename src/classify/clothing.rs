@@ -237,7 +237,7 @@ mod tests {
         assert!(words("Love the fabric"));
         assert!(!words("The portions were small and the fries cold"));
         assert!(!words("The laptop screen is too small"));
-        assert!(!words("High fees on top of the delivery charge"));
+        assert!(!words("Fees piled on top of the delivery price"));
         assert!(!words("Top of the line headphones, too small for my ears"));
         assert!(words("The top of the dress is tight"));
     }
