@@ -126,12 +126,7 @@ fn run() -> Result<(), String> {
 /// Counts one review's labels against its truth, per label.
 fn tally<L: Ord + Copy>(counts: &mut BTreeMap<L, LabelCounts>, truth: &[L], got: &[L]) {
     for (label, n) in counts.iter_mut() {
-        match (truth.contains(label), got.contains(label)) {
-            (true, true) => n.tp += 1,
-            (false, true) => n.fp += 1,
-            (true, false) => n.fn_ += 1,
-            (false, false) => {}
-        }
+        n.count(truth.contains(label), got.contains(label));
     }
 }
 

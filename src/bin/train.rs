@@ -10,6 +10,7 @@
 use reviewloop::classify::clothing::{ClothingModel, CATEGORIES};
 use reviewloop::classify::{classify_with_models, sentiment::SHIPPED_MODEL};
 use reviewloop::taxonomy::Category;
+use reviewloop::tools::metrics::LabelCounts;
 use reviewloop::tools::train::{
     clothing_fold, clothing_fold_models, clothing_rows, examples, train, train_clothing, training_sets, ClothingRow, ClothingSettings, Settings, CLOTHING_FOLDS,
 };
@@ -54,8 +55,8 @@ fn clothing() -> Result<(), String> {
 /// Each labelled review classified by a model trained without it: the rules
 /// alone against the rules with the model, per category.
 fn cross_validate(rows: &[ClothingRow], settings: &ClothingSettings) -> Result<(), String> {
-    // Per category: [rules, with model] × (true positives, false positives, false negatives).
-    let mut counts = [[[0usize; 3]; 2]; CATEGORIES.len()];
+    // Per category: the rules alone, then the rules with the model.
+    let mut counts = [[LabelCounts::default(); 2]; CATEGORIES.len()];
     let models = clothing_fold_models(rows, settings);
     for row in rows {
         let model = models.get(clothing_fold(&row.key)).ok_or("no model for a fold")?;
@@ -63,29 +64,18 @@ fn cross_validate(rows: &[ClothingRow], settings: &ClothingSettings) -> Result<(
             Ok(classify_with_models(&row.review, &SHIPPED_MODEL, m).map_err(|e| e.to_string())?.categories.iter().map(|c| c.id).collect())
         };
         for (k, got) in [read(&ClothingModel::default())?, read(model)?].iter().enumerate() {
-            for (c, category) in CATEGORIES.iter().enumerate() {
-                let (truth, said) = (row.categories.contains(category), got.contains(category));
-                let slot = match (truth, said) {
-                    (true, true) => 0,
-                    (false, true) => 1,
-                    (true, false) => 2,
-                    (false, false) => continue,
-                };
-                counts[c][k][slot] += 1;
+            for (counts, category) in counts.iter_mut().zip(&CATEGORIES) {
+                if let Some(n) = counts.get_mut(k) {
+                    n.count(row.categories.contains(category), got.contains(category));
+                }
             }
         }
     }
     println!("clothing model, {CLOTHING_FOLDS}-fold cross-validated on {} labelled clothing reviews: F1 (precision / recall)", rows.len());
     println!("{:<20} {:>8} {:>24} {:>24}", "category", "support", "rules alone", "rules and model");
-    for (c, category) in CATEGORIES.iter().enumerate() {
-        let cell = |[tp, fp, fnn]: [usize; 3]| {
-            let p = tp as f64 / (tp + fp).max(1) as f64;
-            let r = tp as f64 / (tp + fnn).max(1) as f64;
-            let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-            format!("{f:.3} ({p:.3} / {r:.3})")
-        };
-        let support = counts[c][0][0] + counts[c][0][2];
-        println!("{:<20} {:>8} {:>24} {:>24}", category.id(), support, cell(counts[c][0]), cell(counts[c][1]));
+    for ([rules, with_model], category) in counts.iter().zip(&CATEGORIES) {
+        let cell = |n: &LabelCounts| format!("{:.3} ({:.3} / {:.3})", n.f1(), n.precision(), n.recall());
+        println!("{:<20} {:>8} {:>24} {:>24}", category.id(), rules.support(), cell(rules), cell(with_model));
     }
     Ok(())
 }

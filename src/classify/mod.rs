@@ -418,8 +418,8 @@ fn categories(parts: &[Part], sentiment: Sentiment) -> Grouped<Category> {
 fn add_clothing_categories(found: &mut Grouped<Category>, parts: &[Part], features: &Features, sentiment: Sentiment, model: &ClothingModel) {
     let tokens = || parts.iter().flat_map(|p| &p.tokens);
     // A few words carry too little for a model ("It's a shirt." is no price complaint).
-    let words = tokens().filter(|t| t.kind == TokenKind::Word).count();
-    if sentiment.label == SentimentLabel::Positive || words < clothing::MIN_WORDS || !clothing::about_clothes(tokens()) {
+    let too_short = || tokens().filter(|t| t.kind == TokenKind::Word).count() < clothing::MIN_WORDS;
+    if sentiment.label == SentimentLabel::Positive || too_short() || !clothing::about_clothes(tokens()) {
         return;
     }
     for (category, p) in model.read(&features.sparse) {

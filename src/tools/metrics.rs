@@ -47,6 +47,15 @@ pub struct LabelCounts {
 }
 
 impl LabelCounts {
+    /// One review: whether the label is true of it, and whether it was said.
+    pub fn count(&mut self, truth: bool, said: bool) {
+        match (truth, said) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (true, false) => self.fn_ += 1,
+            (false, false) => {}
+        }
+    }
     pub fn precision(&self) -> f64 {
         ratio(self.tp, self.tp + self.fp)
     }
