@@ -298,7 +298,7 @@ pub fn train_clothing(rows: &[&ClothingRow], s: &ClothingSettings) -> crate::cla
             CategoryWeights { category, bias, step, weights }
         })
         .collect();
-    ClothingModel { threshold: s.threshold, categories }
+    ClothingModel::new(s.threshold, categories)
 }
 
 /// AdaGrad for a binary logistic regression over `buckets` (ascending).
