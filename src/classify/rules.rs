@@ -20,7 +20,7 @@
 use std::sync::OnceLock;
 
 use super::lexicon::{data_lines, decimal, split_tab, LexiconReading, LEXICON};
-use crate::fast_hash::FastMap;
+use crate::fast_hash::{FastMap, WordMap};
 use crate::text::matcher::{Direction, Matcher};
 use crate::text::{Token, TokenKind};
 
@@ -129,7 +129,7 @@ struct Rules {
     rules: Vec<Rule>,
     /// Whole word (a match's first or last) -> the rules it anchors and the
     /// rules that also need it: one lookup a word of the text.
-    by_word: FastMap<&'static str, Word>,
+    by_word: WordMap<Word>,
     /// Each word's lists as runs of one table: a review's words read their
     /// rules in a row.
     listed: Vec<u32>,
@@ -271,7 +271,7 @@ impl Rules {
         let mut problems = Vec::new();
         let mut book = Rules {
             rules: Vec::new(),
-            by_word: FastMap::default(),
+            by_word: WordMap::default(),
             listed: Vec::new(),
             by_start: FastMap::default(),
             prefix_heads: vec![0; 1 << 10],
