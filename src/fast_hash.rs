@@ -95,13 +95,18 @@ impl<V> Default for WordMap<V> {
 }
 
 impl<V> WordMap<V> {
+    /// Room for `words` words, sized once when loading, not regrown: the
+    /// table of short words for all of them (a fuller table costs more a
+    /// lookup), the long words' for a quarter.
     pub fn with_capacity(words: usize) -> Self {
-        let short = FastMap::with_capacity_and_hasher(words, Default::default());
-        WordMap { index: WordIndex { short, long: FastMap::default() }, values: Vec::with_capacity(words) }
+        let mut map = WordMap::default();
+        map.reserve(words);
+        map
     }
 
     pub fn reserve(&mut self, words: usize) {
         self.index.short.reserve(words);
+        self.index.long.reserve(words / 4);
         self.values.reserve(words);
     }
 
