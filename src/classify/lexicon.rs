@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 
 use super::front_coding::spelled_out;
-use crate::fast_hash::FastMap;
+use crate::fast_hash::WordMap;
 use crate::text::matcher::{Direction, Matcher};
 use crate::text::{Token, TokenKind};
 
@@ -27,7 +27,7 @@ pub struct Lexicon {
     /// What each word does, in one map: a review's words are looked up once.
     /// Keys borrow the data files, or the lexicon's words as spelled out once
     /// (`front_coding::spelled_out`): no string of their own each.
-    words: FastMap<&'static str, Sense>,
+    words: WordMap<Sense>,
 }
 
 /// What a word does to the feeling around it.
@@ -48,7 +48,7 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         sarcasm_if_complaint: Vec::new(),
         sarcasm_any: None,
         // About 7,300 words with a valence; the modifiers add a few dozen.
-        words: FastMap::with_capacity_and_hasher(8192, Default::default()),
+        words: WordMap::with_capacity(8192),
     };
     for (word, valence) in valences {
         lex.add_valence(word, valence);
@@ -68,7 +68,7 @@ impl Lexicon {
     #[inline(never)]
     fn add_valence(&mut self, word: &'static str, valence: &str) {
         if let Some(v) = decimal(valence) {
-            self.words.entry(word).or_default().valence = Some(v);
+            self.words.update(word, Sense::default, |s| s.valence = Some(v));
         }
     }
 
@@ -76,13 +76,13 @@ impl Lexicon {
     fn add_modifier(&mut self, line: &'static str) {
         let cols: Vec<&str> = line.split('\t').collect();
         match cols.as_slice() {
-            ["negator", w] => self.words.entry(w).or_default().negator = true,
+            ["negator", w] => self.words.update(w, Sense::default, |s| s.negator = true),
             ["booster" | "dampener", w, amount] => {
                 if let Some(a) = decimal(amount) {
-                    self.words.entry(w).or_default().booster = Some(a);
+                    self.words.update(w, Sense::default, |s| s.booster = Some(a));
                 }
             }
-            ["contrast", w] => self.words.entry(w).or_default().contrast = true,
+            ["contrast", w] => self.words.update(w, Sense::default, |s| s.contrast = true),
             ["sarcasm", phrase] => self.sarcasm.push((*phrase).to_string()),
             ["sarcasm_if_complaint", phrase] => self.sarcasm_if_complaint.push((*phrase).to_string()),
             _ => {}

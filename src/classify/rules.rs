@@ -20,7 +20,7 @@
 use std::sync::OnceLock;
 
 use super::lexicon::{data_lines, decimal, split_tab, LexiconReading, LEXICON};
-use crate::fast_hash::FastMap;
+use crate::fast_hash::{FastMap, WordMap};
 use crate::text::matcher::{Direction, Matcher};
 use crate::text::{Token, TokenKind};
 
@@ -129,9 +129,11 @@ struct Rules {
     rules: Vec<Rule>,
     /// Whole word (a match's first or last) -> the rules it anchors and the
     /// rules that also need it: one lookup a word of the text.
-    by_word: FastMap<&'static str, Word>,
+    by_word: WordMap<Word>,
     /// Each word's lists as runs of one table: a review's words read their
-    /// rules in a row.
+    /// rules in a row. A rule that needs more than its anchor word is
+    /// marked `NEEDS_MORE` here, so a word's list is filtered without a
+    /// lookup a rule.
     listed: Vec<u32>,
     /// Word starts (a first word the pattern cuts short, "refund" of
     /// "refund(s|ed)?") by their first two bytes (or first byte and 0), each
@@ -271,7 +273,7 @@ impl Rules {
         let mut problems = Vec::new();
         let mut book = Rules {
             rules: Vec::new(),
-            by_word: FastMap::default(),
+            by_word: WordMap::default(),
             listed: Vec::new(),
             by_start: FastMap::default(),
             prefix_heads: vec![0; 1 << 10],
@@ -299,7 +301,18 @@ impl Rules {
                 book.at_every_word.push(i);
             }
         }
+        book.mark_needs_more();
         (book, names, problems)
+    }
+
+    /// Marks in `listed` each rule that needs more than its anchor word.
+    #[inline(never)]
+    fn mark_needs_more(&mut self) {
+        for rule in &mut self.listed {
+            if has_bit(&self.needs_more, *rule as usize) {
+                *rule |= NEEDS_MORE;
+            }
+        }
     }
 
     // Loading runs once: a line's steps are functions of their own
@@ -445,6 +458,8 @@ impl Rules {
             }
         }
         let wanted = |&r: &usize| !has_bit(&self.needs_more, r) || has_bit(&needs_met, r);
+        // As `wanted`, for a rule as `listed` holds it.
+        let listed_wanted = |&r: &u32| r & NEEDS_MORE == 0 || has_bit(&needs_met, (r & !NEEDS_MORE) as usize);
         let mut out = Vec::with_capacity(tokens.len()); // about one candidate a word: grown once, not piece by piece
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
             let (from, mut lists) = (out.len(), 0);
@@ -454,13 +469,13 @@ impl Rules {
             }
             if let Some(Some(word)) = words.get(at) {
                 if !word.anchors.is_empty() {
-                    out.extend(self.rules_of(word.anchors).filter(|r| wanted(r)).map(|r| (r, at)));
+                    out.extend(self.listed_in(word.anchors).iter().filter(|r| listed_wanted(r)).map(|&r| ((r & !NEEDS_MORE) as usize, at)));
                     lists += 1;
                 }
             }
             if t.apostrophe {
                 for (_, word) in parts.iter().filter(|(of, _)| *of == at) {
-                    out.extend(self.rules_of(word.anchors).filter(|r| wanted(r)).map(|r| (r, at)));
+                    out.extend(self.listed_in(word.anchors).iter().filter(|r| listed_wanted(r)).map(|&r| ((r & !NEEDS_MORE) as usize, at)));
                     lists += 1;
                 }
             }
@@ -492,8 +507,12 @@ impl Rules {
 
     /// A word's list of rules (laid out), in rule order.
     fn rules_of(&self, list: Chain) -> impl Iterator<Item = usize> + '_ {
-        let run = self.listed.get(list.first as usize..list.last as usize).unwrap_or(&[]);
-        run.iter().map(|&rule| rule as usize)
+        self.listed_in(list).iter().map(|&rule| (rule & !NEEDS_MORE) as usize)
+    }
+
+    /// A word's list as `listed` holds it (`NEEDS_MORE` marked).
+    fn listed_in(&self, list: Chain) -> &[u32] {
+        self.listed.get(list.first as usize..list.last as usize).unwrap_or(&[])
     }
 
     /// The rules that match anywhere, on the original text (`exact`) or not, as one pattern.
@@ -674,6 +693,9 @@ impl Bytes {
 fn head(a: u8, b: u8) -> usize {
     usize::from(a) << 8 | usize::from(b)
 }
+
+/// Marks a rule in `Rules::listed` that needs more than its anchor word.
+const NEEDS_MORE: u32 = 1 << 31;
 
 fn set_bit(bits: &mut [u64], i: usize) {
     if let Some(word) = bits.get_mut(i / 64) {

@@ -8,7 +8,7 @@
 //! The text is English unless its foreign words outnumber its English ones, so
 //! a "très chic" or a "danke" inside an English review leaves it English.
 
-use crate::fast_hash::FastMap;
+use crate::fast_hash::WordMap;
 use std::sync::LazyLock;
 
 use super::tokens::{Token, TokenKind};
@@ -27,7 +27,7 @@ const SHARED_WITH_ENGLISH: &[&str] = &["a", "in", "on", "an", "as", "so", "me", 
 
 struct Lexicon {
     /// Every listed word, English or foreign, in one map: a word is looked up once.
-    words: FastMap<&'static str, Listed>,
+    words: WordMap<Listed>,
     /// Foreign languages in file order, to break ties the same way every time.
     order: Vec<Language>,
 }
@@ -47,7 +47,7 @@ const MAX_FOREIGN: usize = 32;
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let file = include_str!("languages.txt");
     // About one word in seven bytes, English's and the others' alike: sized once.
-    let mut lex = Lexicon { words: FastMap::with_capacity_and_hasher(file.len() / 7, Default::default()), order: Vec::new() };
+    let mut lex = Lexicon { words: WordMap::with_capacity(file.len() / 7), order: Vec::new() };
     for line in file.lines().filter(|l| !l.starts_with('#')) {
         let Some((code, list)) = line.split_once('\t') else { continue };
         if code == "en" {
@@ -75,9 +75,11 @@ impl Lexicon {
     #[inline(never)]
     fn foreign_word(&mut self, word: &'static str, bit: u32) {
         // The lists keep English apart (a test checks): a word on both stays English.
-        if let Listed::Foreign(mask) = self.words.entry(word).or_insert(Listed::Foreign(0)) {
-            *mask |= bit;
-        }
+        self.words.update(word, || Listed::Foreign(0), |listed| {
+            if let Listed::Foreign(mask) = listed {
+                *mask |= bit;
+            }
+        });
     }
 
     /// The languages a foreign word marks, in file order.
