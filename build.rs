@@ -117,11 +117,14 @@ impl Index {
     }
 
     /// The number of rules it indexes (a check that it belongs to the rule
-    /// files beside it), then the words, all of them run together (text,
-    /// read as one string), behind their length in bytes; then an entry a word in the
-    /// same order: a kind byte (0 word, 1 word start), the word's
-    /// length, then its lists (two for words, one for starts),
-    /// each a count and the rule numbers as gaps. Numbers in LEB128.
+    /// files beside it), then the words behind their length in bytes, each
+    /// front-coded: how many leading bytes it shares with the word before (a
+    /// byte), the length of the rest and the rest (the words are sorted, so
+    /// "abandon", "abandoned", "abandoning" mostly share; 6.7 KB less
+    /// gzipped than spelled out, measured on session 13's rules); then an
+    /// entry a word in the same order: a kind byte (0 word, 1 word start),
+    /// then its lists (two for words, one for starts), each a count and the
+    /// rule numbers as gaps. Numbers in LEB128.
     fn to_bytes(&self, rules: u32) -> Vec<u8> {
         fn number(out: &mut Vec<u8>, mut n: u32) {
             // The reader takes four bytes of a number at most.
@@ -140,12 +143,16 @@ impl Index {
                 before = rule;
             }
         }
-        let mut words = String::new();
+        let mut words = Vec::new();
         let mut entries = Vec::new();
+        let mut before = String::new();
         let mut entry = |kind: u8, word: &str, lists: &[&Vec<u32>]| {
-            words.push_str(word);
+            let shared = word.bytes().zip(before.bytes()).take_while(|(a, b)| a == b).count().min(255);
+            words.push(shared as u8);
+            number(&mut words, (word.len() - shared) as u32);
+            words.extend_from_slice(&word.as_bytes()[shared..]);
+            before = word.to_string();
             entries.push(kind);
-            number(&mut entries, word.len() as u32);
             for rules in lists {
                 list(&mut entries, rules);
             }
@@ -159,7 +166,7 @@ impl Index {
         let mut out = Vec::new();
         number(&mut out, rules);
         number(&mut out, words.len() as u32);
-        out.extend_from_slice(words.as_bytes());
+        out.extend(words);
         out.extend(entries);
         out
     }

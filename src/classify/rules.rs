@@ -362,10 +362,11 @@ impl Rules {
     }
 
     /// Reads the rule files' index (`build.rs`, `Index::to_bytes`): the
-    /// number of rules it was written for, every word run together, then an
-    /// entry a word: a kind byte (0 a whole word, 1 a word start), the word's
-    /// length, then its lists of rules (numbers as gaps), all numbers in
-    /// LEB128. Marks in `indexed` the rules some word or start anchors.
+    /// number of rules it was written for, the words (front-coded, spelled
+    /// out here into one buffer kept for the life of the process, which the
+    /// maps borrow), then an entry a word: a kind byte (0 a whole word, 1 a
+    /// word start), then its lists of rules (numbers as gaps), all numbers
+    /// in LEB128. Marks in `indexed` the rules some word or start anchors.
     #[inline(never)]
     fn read_index(&mut self, index: &'static [u8], indexed: &mut Vec<u64>) -> Result<(), String> {
         if index.is_empty() {
@@ -377,17 +378,14 @@ impl Rules {
             return Err(format!("written for {written_for} rules, not {}", self.rules.len()));
         }
         let length = bytes.number().ok_or("its words' length cut short")?;
-        let words = bytes.take(length).and_then(|w| std::str::from_utf8(w).ok()).ok_or("its words cut short")?;
-        // About one entry for every 7 bytes of words, and a rule number takes
-        // one or two bytes: sized once, not regrown.
-        self.by_word.reserve(words.len() / 7);
+        let (words, spans) = spelled_out(bytes.take(length).ok_or("its words cut short")?)?;
+        // One entry a word, and a rule number takes one or two bytes: sized once, not regrown.
+        self.by_word.reserve(spans.len());
         self.listed.reserve(bytes.rest.len() / 2);
-        let (mut at, count) = (0usize, self.rules.len());
+        let count = self.rules.len();
+        let mut spans = spans.into_iter();
         while let Some(kind) = bytes.byte() {
-            let length = bytes.number().ok_or("an entry cut short")?;
-            let end = at.checked_add(length).ok_or("an entry's word cut short")?;
-            let word = words.get(at..end).ok_or("an entry's word cut short")?;
-            at = end;
+            let word = spans.next().and_then(|span| words.get(span)).ok_or("more entries than words")?;
             match kind {
                 0 => {
                     let anchors = read_run(&mut bytes, count, &mut self.listed, indexed)?;
@@ -404,6 +402,9 @@ impl Rules {
                 }
                 other => return Err(format!("an entry of unknown kind {other}")),
             }
+        }
+        if spans.next().is_some() {
+            return Err("more words than entries".into());
         }
         Ok(())
     }
@@ -658,6 +659,29 @@ fn read_run(bytes: &mut Bytes, count: usize, listed: &mut Vec<u32>, marks: &mut 
 }
 
 /// The rule files' index, read front to back.
+/// The index's front-coded words (`read_index`) spelled out into one
+/// buffer for the life of the process, and where each word is in it.
+fn spelled_out(coded: &'static [u8]) -> Result<(&'static str, Vec<std::ops::Range<usize>>), String> {
+    let mut coded = Bytes { rest: coded };
+    let mut spelled: Vec<u8> = Vec::with_capacity(coded.rest.len() * 2);
+    let mut spans = Vec::with_capacity(coded.rest.len() / 4);
+    let mut before = 0..0;
+    while let Some(shared) = coded.byte() {
+        let shared = usize::from(shared);
+        let rest = coded.number().and_then(|n| coded.take(n)).ok_or("a word cut short")?;
+        if shared > before.len() {
+            return Err("a word shares more than the word before has".into());
+        }
+        let start = spelled.len();
+        spelled.extend_from_within(before.start..before.start + shared);
+        spelled.extend_from_slice(rest);
+        before = start..spelled.len();
+        spans.push(before.clone());
+    }
+    let words = String::from_utf8(spelled).map_err(|_| "its words are not UTF-8")?;
+    Ok((Box::leak(words.into_boxed_str()), spans))
+}
+
 struct Bytes {
     rest: &'static [u8],
 }
