@@ -164,6 +164,8 @@ fn root_causes() -> Result<(), String> {
     let trained_on: std::collections::BTreeSet<String> = trained_on.into_iter().map(|r| r.key).collect();
     let mut index = SourceIndex::new();
     let mut parts: BTreeMap<&str, (usize, BTreeMap<Category, LabelCounts>)> = BTreeMap::new();
+    let second = second_reading()?;
+    let mut agreement: BTreeMap<&str, Agreement> = BTreeMap::new();
     let verbose = std::env::var_os("VERBOSE").is_some();
     let split = std::env::var_os("SPLIT").is_some();
     let half = std::env::var("HALF").ok();
@@ -206,6 +208,13 @@ fn root_causes() -> Result<(), String> {
             tally(counts, &truth, &got);
         };
         add(if *part == "dev" { "dev" } else { "held_out" });
+        if let Some(again) = second.get(&key) {
+            let a = agreement.entry(if *part == "dev" { "dev" } else { "held_out" }).or_insert_with(Agreement::new);
+            a.rows += 1;
+            a.same += usize::from(same_labels(&truth, again));
+            tally(&mut a.reader, &truth, again);
+            tally(&mut a.classifier, &truth, &got);
+        }
         if split && *part == "dev" {
             add(in_half);
         }
@@ -220,27 +229,67 @@ fn root_causes() -> Result<(), String> {
         let Some((rows, counts)) = parts.get(part) else { continue };
         causes_table(&format!("{part} part ({rows} hand-labelled reviews, tests/corpus/root_causes.tsv; {about})"), counts);
     }
+    if !agreement.is_empty() {
+        println!("\nRoot causes read a second time, blind (tests/corpus/root_causes_second.tsv): macro-F1 against the stored labels");
+        println!("{:<10} {:>6} {:>16} {:>14} {:>12}", "part", "rows", "same label set", "second reader", "classifier");
+        for (part, a) in &agreement {
+            println!("{part:<10} {:>6} {:>16} {:>14.3} {:>12.3}", a.rows, a.same, macro_f1(&a.reader), macro_f1(&a.classifier));
+        }
+    }
     Ok(())
+}
+
+/// One part's rows read a second time: how many, how many whose two readings
+/// agree exactly, the second reader against the stored labels, the classifier against them.
+struct Agreement {
+    rows: usize,
+    same: usize,
+    reader: BTreeMap<Category, LabelCounts>,
+    classifier: BTreeMap<Category, LabelCounts>,
+}
+
+impl Agreement {
+    fn new() -> Self {
+        Agreement { rows: 0, same: 0, reader: per_category(), classifier: per_category() }
+    }
+}
+
+/// A second, blind reading of some labelled rows (by readers who saw neither
+/// the stored labels nor the classifier): how far two careful people agree,
+/// the ceiling the classifier's figure is read against. `source#ref` → categories.
+fn second_reading() -> Result<BTreeMap<String, Vec<Category>>, String> {
+    let mut rows = BTreeMap::new();
+    for line in corpus("root_causes_second.tsv")?.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let [source, reference, labels] = line.split('\t').collect::<Vec<_>>()[..] else {
+            return Err(format!("root_causes_second.tsv: want source, ref, categories: {line}"));
+        };
+        let key = format!("{source}#{reference}");
+        let read = labels_named(labels.split(',').filter(|l| *l != "-"), &format!("root_causes_second.tsv: {key}"), Category::from_id)?;
+        rows.insert(key, read);
+    }
+    Ok(rows)
+}
+
+/// The mean F1 over categories with 5 or more rows, as the target counts it.
+fn macro_f1(counts: &BTreeMap<Category, LabelCounts>) -> f64 {
+    let f1s: Vec<f64> = counts.values().filter(|n| n.support() >= 5).map(LabelCounts::f1).collect();
+    f1s.iter().sum::<f64>() / f1s.len().max(1) as f64
 }
 
 /// One root-cause table: per category, every label, and the macro-F1 the target is set on.
 fn causes_table(title: &str, counts: &BTreeMap<Category, LabelCounts>) {
     println!("\nRoot causes, {title}");
     println!("{:<24} {:>8} {:>10} {:>8} {:>8}", "category", "support", "precision", "recall", "F1");
-    let mut f1s = Vec::new();
     let mut all = LabelCounts::default();
     for (c, n) in counts {
         println!("{:<24} {:>8} {:>10.3} {:>8.3} {:>8.3}", c.id(), n.support(), n.precision(), n.recall(), n.f1());
-        if n.support() >= 5 {
-            f1s.push(n.f1());
-        }
         all.tp += n.tp;
         all.fp += n.fp;
         all.fn_ += n.fn_;
     }
-    let macro_f1 = f1s.iter().sum::<f64>() / f1s.len().max(1) as f64;
+    let counted = counts.values().filter(|n| n.support() >= 5).count();
     println!("{:<24} {:>8} {:>10.3} {:>8.3} {:>8.3}", "micro (every label)", all.support(), all.precision(), all.recall(), all.f1());
-    println!("{:<24} {:>8} {:>10} {:>8} {:>8.3}   target >=0.75", "macro-F1 (support >= 5)", f1s.len(), "", "", macro_f1);
+    println!("{:<24} {:>8} {:>10} {:>8} {:>8.3}   target >=0.75", "macro-F1 (support >= 5)", counted, "", "", macro_f1(counts));
 }
 
 #[derive(serde::Deserialize)]
