@@ -72,7 +72,7 @@ fn main() {
 
 const LEXICON: &str = "src/classify/data/sentiment_lexicon.tsv";
 
-// The lexicon's shipped form, one home for writing and reading it.
+// The lexicon's and the rule index's words as shipped, one home for writing and reading them.
 #[path = "src/classify/front_coding.rs"]
 mod front_coding;
 
@@ -117,11 +117,10 @@ impl Index {
     }
 
     /// The number of rules it indexes (a check that it belongs to the rule
-    /// files beside it), then the words behind their length in bytes, each
-    /// front-coded: how many leading bytes it shares with the word before (a
-    /// byte), the length of the rest and the rest (the words are sorted, so
-    /// "abandon", "abandoned", "abandoning" mostly share; 6.7 KB less
-    /// gzipped than spelled out, measured on session 13's rules); then an
+    /// files beside it), then the words behind their length in bytes, a line
+    /// each, front-coded as the lexicon is (`front_coding`: the words are
+    /// sorted, so "abandon", "abandoned", "abandoning" mostly share; 9.7 KB
+    /// less in `js/pkg-classify` than spelled out, session 13); then an
     /// entry a word in the same order: a kind byte (0 word, 1 word start),
     /// then its lists (two for words, one for starts), each a count and the
     /// rule numbers as gaps. Numbers in LEB128.
@@ -143,15 +142,11 @@ impl Index {
                 before = rule;
             }
         }
-        let mut words = Vec::new();
+        let mut words = String::new();
         let mut entries = Vec::new();
-        let mut before = String::new();
         let mut entry = |kind: u8, word: &str, lists: &[&Vec<u32>]| {
-            let shared = word.bytes().zip(before.bytes()).take_while(|(a, b)| a == b).count().min(255);
-            words.push(shared as u8);
-            number(&mut words, (word.len() - shared) as u32);
-            words.extend_from_slice(&word.as_bytes()[shared..]);
-            before = word.to_string();
+            words.push_str(word);
+            words.push('\n');
             entries.push(kind);
             for rules in lists {
                 list(&mut entries, rules);
@@ -163,10 +158,11 @@ impl Index {
         for (start, rules) in &self.starts {
             entry(1, start, &[rules]);
         }
+        let words = front_coding::front_coded(&words);
         let mut out = Vec::new();
         number(&mut out, rules);
         number(&mut out, words.len() as u32);
-        out.extend(words);
+        out.extend_from_slice(words.as_bytes());
         out.extend(entries);
         out
     }

@@ -1,4 +1,4 @@
-//! The lexicon's shipped form, written by build.rs and read back at start-up
+//! The lexicon's (and the rule index's words') shipped form, written by build.rs and read back at start-up
 //! (this file is compiled into both). Each `word<TAB>value` line becomes a
 //! letter saying how many leading bytes the word shares with the word before
 //! (`A` none, `B` one, up to `Z`), then the rest of the line. The list is

@@ -19,6 +19,7 @@
 
 use std::sync::OnceLock;
 
+use super::front_coding::spelled_out;
 use super::lexicon::{data_lines, decimal, split_tab, LexiconReading, LEXICON};
 use crate::fast_hash::{FastMap, WordMap};
 use crate::text::matcher::{Direction, Matcher};
@@ -362,9 +363,9 @@ impl Rules {
     }
 
     /// Reads the rule files' index (`build.rs`, `Index::to_bytes`): the
-    /// number of rules it was written for, the words (front-coded, spelled
-    /// out here into one buffer kept for the life of the process, which the
-    /// maps borrow), then an entry a word: a kind byte (0 a whole word, 1 a
+    /// number of rules it was written for, the words (front-coded as the
+    /// lexicon's, `front_coding::spelled_out`: one buffer kept for the life of
+    /// the process, which the maps borrow), then an entry a word: a kind byte (0 a whole word, 1 a
     /// word start), then its lists of rules (numbers as gaps), all numbers
     /// in LEB128. Marks in `indexed` the rules some word or start anchors.
     #[inline(never)]
@@ -378,14 +379,15 @@ impl Rules {
             return Err(format!("written for {written_for} rules, not {}", self.rules.len()));
         }
         let length = bytes.number().ok_or("its words' length cut short")?;
-        let (words, spans) = spelled_out(bytes.take(length).ok_or("its words cut short")?)?;
+        let coded = bytes.take(length).and_then(|w| std::str::from_utf8(w).ok()).ok_or("its words cut short")?;
+        let words: Vec<&'static str> = spelled_out(coded).map(|(word, _)| word).collect();
         // One entry a word, and a rule number takes one or two bytes: sized once, not regrown.
-        self.by_word.reserve(spans.len());
+        self.by_word.reserve(words.len());
         self.listed.reserve(bytes.rest.len() / 2);
         let count = self.rules.len();
-        let mut spans = spans.into_iter();
+        let mut words = words.into_iter();
         while let Some(kind) = bytes.byte() {
-            let word = spans.next().and_then(|span| words.get(span)).ok_or("more entries than words")?;
+            let word = words.next().ok_or("more entries than words")?;
             match kind {
                 0 => {
                     let anchors = read_run(&mut bytes, count, &mut self.listed, indexed)?;
@@ -403,7 +405,7 @@ impl Rules {
                 other => return Err(format!("an entry of unknown kind {other}")),
             }
         }
-        if spans.next().is_some() {
+        if words.next().is_some() {
             return Err("more words than entries".into());
         }
         Ok(())
@@ -459,8 +461,10 @@ impl Rules {
             }
         }
         let wanted = |&r: &usize| !has_bit(&self.needs_more, r) || has_bit(&needs_met, r);
-        // As `wanted`, for a rule as `listed` holds it.
-        let listed_wanted = |&r: &u32| r & NEEDS_MORE == 0 || has_bit(&needs_met, (r & !NEEDS_MORE) as usize);
+        // A word's anchored rules that are wanted, as `wanted` for a rule as `listed` holds it.
+        let anchored = |word: &Word| {
+            self.listed_in(word.anchors).iter().filter(|&&r| r & NEEDS_MORE == 0 || has_bit(&needs_met, rule_of(r))).map(|&r| rule_of(r))
+        };
         let mut out = Vec::with_capacity(tokens.len()); // about one candidate a word: grown once, not piece by piece
         for (at, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Word) {
             let (from, mut lists) = (out.len(), 0);
@@ -470,13 +474,13 @@ impl Rules {
             }
             if let Some(Some(word)) = words.get(at) {
                 if !word.anchors.is_empty() {
-                    out.extend(self.listed_in(word.anchors).iter().filter(|r| listed_wanted(r)).map(|&r| ((r & !NEEDS_MORE) as usize, at)));
+                    out.extend(anchored(word).map(|r| (r, at)));
                     lists += 1;
                 }
             }
             if t.apostrophe {
                 for (_, word) in parts.iter().filter(|(of, _)| *of == at) {
-                    out.extend(self.listed_in(word.anchors).iter().filter(|r| listed_wanted(r)).map(|&r| ((r & !NEEDS_MORE) as usize, at)));
+                    out.extend(anchored(word).map(|r| (r, at)));
                     lists += 1;
                 }
             }
@@ -508,7 +512,7 @@ impl Rules {
 
     /// A word's list of rules (laid out), in rule order.
     fn rules_of(&self, list: Chain) -> impl Iterator<Item = usize> + '_ {
-        self.listed_in(list).iter().map(|&rule| (rule & !NEEDS_MORE) as usize)
+        self.listed_in(list).iter().map(|&rule| rule_of(rule))
     }
 
     /// A word's list as `listed` holds it (`NEEDS_MORE` marked).
@@ -659,29 +663,6 @@ fn read_run(bytes: &mut Bytes, count: usize, listed: &mut Vec<u32>, marks: &mut 
 }
 
 /// The rule files' index, read front to back.
-/// The index's front-coded words (`read_index`) spelled out into one
-/// buffer for the life of the process, and where each word is in it.
-fn spelled_out(coded: &'static [u8]) -> Result<(&'static str, Vec<std::ops::Range<usize>>), String> {
-    let mut coded = Bytes { rest: coded };
-    let mut spelled: Vec<u8> = Vec::with_capacity(coded.rest.len() * 2);
-    let mut spans = Vec::with_capacity(coded.rest.len() / 4);
-    let mut before = 0..0;
-    while let Some(shared) = coded.byte() {
-        let shared = usize::from(shared);
-        let rest = coded.number().and_then(|n| coded.take(n)).ok_or("a word cut short")?;
-        if shared > before.len() {
-            return Err("a word shares more than the word before has".into());
-        }
-        let start = spelled.len();
-        spelled.extend_from_within(before.start..before.start + shared);
-        spelled.extend_from_slice(rest);
-        before = start..spelled.len();
-        spans.push(before.clone());
-    }
-    let words = String::from_utf8(spelled).map_err(|_| "its words are not UTF-8")?;
-    Ok((Box::leak(words.into_boxed_str()), spans))
-}
-
 struct Bytes {
     rest: &'static [u8],
 }
@@ -720,6 +701,11 @@ fn head(a: u8, b: u8) -> usize {
 
 /// Marks a rule in `Rules::listed` that needs more than its anchor word.
 const NEEDS_MORE: u32 = 1 << 31;
+
+/// A rule's number, from `Rules::listed`.
+fn rule_of(listed: u32) -> usize {
+    (listed & !NEEDS_MORE) as usize
+}
 
 fn set_bit(bits: &mut [u64], i: usize) {
     if let Some(word) = bits.get_mut(i / 64) {
