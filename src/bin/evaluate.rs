@@ -207,15 +207,16 @@ fn root_causes() -> Result<(), String> {
             *rows += 1;
             tally(counts, &truth, &got);
         };
-        add(if *part == "dev" { "dev" } else { "held_out" });
+        let part: &'static str = if *part == "dev" { "dev" } else { "held_out" };
+        add(part);
         if let Some(again) = second.get(&key) {
-            let a = agreement.entry(if *part == "dev" { "dev" } else { "held_out" }).or_insert_with(Agreement::new);
+            let a = agreement.entry(part).or_insert_with(Agreement::new);
             a.rows += 1;
             a.same += usize::from(same_labels(&truth, again));
             tally(&mut a.reader, &truth, again);
             tally(&mut a.classifier, &truth, &got);
         }
-        if split && *part == "dev" {
+        if split && part == "dev" {
             add(in_half);
         }
     }
