@@ -164,7 +164,7 @@ fn root_causes() -> Result<(), String> {
     let trained_on: std::collections::BTreeSet<String> = trained_on.into_iter().map(|r| r.key).collect();
     let mut index = SourceIndex::new();
     let mut parts: BTreeMap<&str, (usize, BTreeMap<Category, LabelCounts>)> = BTreeMap::new();
-    let second = second_reading()?;
+    let second = second_reading("root_causes_second.tsv", Category::from_id)?;
     let mut agreement: BTreeMap<&str, Agreement> = BTreeMap::new();
     let verbose = std::env::var_os("VERBOSE").is_some();
     let split = std::env::var_os("SPLIT").is_some();
@@ -258,15 +258,15 @@ impl Agreement {
 /// A second, blind reading of some labelled rows (by readers who saw neither
 /// the stored labels nor the classifier): how far two careful people agree,
 /// the ceiling the classifier's figure is read against. `source#ref` → categories.
-fn second_reading() -> Result<BTreeMap<String, Vec<Category>>, String> {
+fn second_reading<L>(file: &str, read: impl Fn(&str) -> Option<L> + Copy) -> Result<BTreeMap<String, Vec<L>>, String> {
     let mut rows = BTreeMap::new();
-    for line in corpus("root_causes_second.tsv")?.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+    for line in corpus(file)?.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let [source, reference, labels] = line.split('\t').collect::<Vec<_>>()[..] else {
-            return Err(format!("root_causes_second.tsv: want source, ref, categories: {line}"));
+            return Err(format!("{file}: want source, ref, labels: {line}"));
         };
         let key = format!("{source}#{reference}");
-        let read = labels_named(labels.split(',').filter(|l| *l != "-"), &format!("root_causes_second.tsv: {key}"), Category::from_id)?;
-        rows.insert(key, read);
+        let labels = labels_named(labels.split(',').filter(|l| *l != "-"), &format!("{file}: {key}"), read)?;
+        rows.insert(key, labels);
     }
     Ok(rows)
 }
@@ -418,6 +418,10 @@ fn real_recall() -> Result<(), String> {
     let mut index = SourceIndex::new();
     let mut parts: BTreeMap<String, (usize, BTreeMap<Risk, LabelCounts>)> = BTreeMap::new();
     let verbose = std::env::var_os("VERBOSE").is_some();
+    // A blind second reading of 400 of the rows: how far two readers agree.
+    let second = second_reading("risks_real_blind_second.tsv", Risk::from_id)?;
+    let every_flag = || -> BTreeMap<Risk, LabelCounts> { Risk::ALL.iter().map(|r| (*r, LabelCounts::default())).collect() };
+    let (mut reader, mut classifier) = (every_flag(), every_flag());
     for (n, line) in corpus("risks_real_blind.tsv")?.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
         let at = format!("risks_real_blind.tsv, line {}", n + 1);
         let [source, reference, flags, part] = line.split('\t').collect::<Vec<_>>()[..] else {
@@ -432,7 +436,11 @@ fn real_recall() -> Result<(), String> {
         if verbose && part == "dev" && !same_labels(&truth, &got) {
             println!("  {source}#{reference} want {truth:?} got {got:?}: {}", review.text);
         }
-        let (rows, counts) = parts.entry(part.to_string()).or_insert_with(|| (0, Risk::ALL.iter().map(|r| (*r, LabelCounts::default())).collect()));
+        if let Some(read) = second.get(&format!("{source}#{reference}")) {
+            tally(&mut reader, &truth, read);
+            tally(&mut classifier, &truth, &got);
+        }
+        let (rows, counts) = parts.entry(part.to_string()).or_insert_with(|| (0, every_flag()));
         *rows += 1;
         tally(counts, &truth, &got);
     }
@@ -443,6 +451,11 @@ fn real_recall() -> Result<(), String> {
         for (r, n) in counts {
             println!("{:<16} {:>8} {:>10.3} {:>8.3}", r.id(), n.support(), n.precision(), n.recall());
         }
+    }
+    println!("\nRisk flags on real reviews read a second time, blind (tests/corpus/risks_real_blind_second.tsv, {} rows of both parts): F1 against the stored labels", second.len());
+    println!("{:<16} {:>8} {:>14} {:>12}", "flag", "support", "second reader", "classifier");
+    for ((r, n), (_, c)) in reader.iter().zip(&classifier) {
+        println!("{:<16} {:>8} {:>14.3} {:>12.3}", r.id(), n.support(), n.f1(), c.f1());
     }
     Ok(())
 }
