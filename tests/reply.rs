@@ -274,7 +274,15 @@ fn complaints_name_the_issue_apologise_and_go_private() {
 
 #[test]
 fn safety_legal_and_fraud_reviews_are_escalated_without_liability() {
-    for text in ["The heater caught fire.", "See you in court.", "Total scam, fake product."] {
+    // The last two read as refund complaints too: the escalation names what
+    // happened, never the remedy.
+    for text in [
+        "The heater caught fire.",
+        "See you in court.",
+        "Total scam, fake product.",
+        "They charged my card for orders I never placed and I still have no refund after three weeks. Thieves.",
+        "I'm filing a chargeback and reporting you to the BBB.",
+    ] {
         let draft = draft_reply(&Review::from_text(text), &ReplyOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         assert!(draft.escalated, "{text}");
         let reply = draft.reply.to_lowercase();

@@ -13,6 +13,7 @@ use super::ReviewContext;
 use crate::error::Error;
 use crate::fast_hash::fnv1a;
 use crate::review::Review;
+use crate::taxonomy::Category;
 use crate::taxonomy::{Risk, SentimentLabel};
 
 /// A drafted reply with its own lint result.
@@ -298,7 +299,10 @@ impl Writer<'_> {
             text = text.replace("{praise}", &self.praise());
         }
         if text.contains("{concern}") {
-            let cause = self.ctx.causes().first().copied();
+            // An escalation names what happened, never a remedy: "your refund"
+            // beside a fraud or safety report reads as an offer in public.
+            let escalated = matches!(self.kind, Kind::Escalate(_));
+            let cause = self.ctx.causes().into_iter().find(|c| !escalated || !matches!(c, Category::Refund | Category::Returns));
             let concern = PHRASES.issue(cause).and_then(|i| i.concern.clone()).unwrap_or_else(|| "this".into());
             text = text.replace("{concern}", &concern);
         }
