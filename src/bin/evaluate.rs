@@ -434,7 +434,8 @@ fn risk_tables() -> Result<(), String> {
 /// Risk flags on real reviews read blind (`tests/corpus/risks_real_blind.tsv`):
 /// seeded random draws of one-star Grubhub reviews and one- and two-star
 /// clothing reviews (1,200 and 300, split by reference into a dev and a
-/// held-out part; then 1,500 and 300, and 2,000 and 400 more, all dev), every flag each review
+/// held-out part; then 1,500 and 300, 2,000 and 400, and 2,000 Grubhub more,
+/// all dev), every flag each review
 /// deserves labelled by readers who saw neither the rules nor the
 /// classifier (session 14). Where
 /// `risks_real.tsv` asks whether the flags raised are right, this asks how
