@@ -13,7 +13,7 @@ use reviewloop::classify::{classify, classify_with, classify_with_models, read_r
 use reviewloop::review::Review;
 use reviewloop::taxonomy::{Category, Risk, SentimentLabel};
 use reviewloop::text::{detect_language, tokenize};
-use reviewloop::tools::datasets::{data_dir, parse_csv, SourceIndex, NEG, NEU, POS};
+use reviewloop::tools::datasets::{grubhub, SourceIndex, NEG, NEU, POS};
 use reviewloop::tools::metrics::{Confusion, LabelCounts};
 use reviewloop::tools::train::{clothing_fold, clothing_fold_models, clothing_rows, examples, train, training_sets, ClothingSettings, Settings};
 
@@ -131,13 +131,10 @@ fn run() -> Result<(), String> {
 /// "the app is a joke"). Even rows were read while writing the lexicon's
 /// entries for them (session 14); odd rows never were.
 fn one_star_app_reviews() -> Result<(), String> {
-    let path = data_dir().join("grubhub_llm_labelled/reviews_15000_gemini_labels.csv");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     // Per half (even, odd): reviews, and how many read negative or mixed.
     let mut halves = [(0usize, 0usize); 2];
-    for (i, row) in parse_csv(&text).iter().skip(1).enumerate() {
-        let Some(content) = row.get(1) else { continue };
-        let label = classify(&Review::from_text(content.clone())).map_err(|e| e.to_string())?.sentiment.label;
+    for (i, review) in grubhub()?.iter().enumerate() {
+        let label = classify(review).map_err(|e| e.to_string())?.sentiment.label;
         if let Some((n, unhappy)) = halves.get_mut(i % 2) {
             *n += 1;
             *unhappy += usize::from(matches!(label, SentimentLabel::Negative | SentimentLabel::Mixed));
@@ -359,6 +356,17 @@ fn per_category() -> BTreeMap<Category, LabelCounts> {
     Category::ALL.iter().map(|c| (*c, LabelCounts::default())).collect()
 }
 
+fn per_flag() -> BTreeMap<Risk, LabelCounts> {
+    Risk::ALL.iter().map(|r| (*r, LabelCounts::default())).collect()
+}
+
+/// A risk table's rows: per flag, its support, precision and recall.
+fn flag_rows(counts: &BTreeMap<Risk, LabelCounts>) {
+    for (r, n) in counts {
+        println!("{:<16} {:>8} {:>10.3} {:>8.3}", r.id(), n.support(), n.precision(), n.recall());
+    }
+}
+
 /// Label names read strictly: a misspelt one is an error, not a row with one label fewer.
 fn labels_named<'a, L>(names: impl Iterator<Item = &'a str>, at: &str, read: impl Fn(&str) -> Option<L>) -> Result<Vec<L>, String> {
     names.map(|name| read(name).ok_or_else(|| format!("{at}: no label {name:?}"))).collect()
@@ -448,8 +456,7 @@ fn real_recall() -> Result<(), String> {
     let verbose = std::env::var_os("VERBOSE").is_some();
     // A blind second reading of 400 of the rows: how far two readers agree.
     let second = second_reading("risks_real_blind_second.tsv", Risk::from_id)?;
-    let every_flag = || -> BTreeMap<Risk, LabelCounts> { Risk::ALL.iter().map(|r| (*r, LabelCounts::default())).collect() };
-    let (mut reader, mut classifier) = (every_flag(), every_flag());
+    let (mut reader, mut classifier) = (per_flag(), per_flag());
     for (n, line) in corpus("risks_real_blind.tsv")?.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
         let at = format!("risks_real_blind.tsv, line {}", n + 1);
         let [source, reference, flags, part] = line.split('\t').collect::<Vec<_>>()[..] else {
@@ -468,7 +475,7 @@ fn real_recall() -> Result<(), String> {
             tally(&mut reader, &truth, read);
             tally(&mut classifier, &truth, &got);
         }
-        let (rows, counts) = parts.entry(part.to_string()).or_insert_with(|| (0, every_flag()));
+        let (rows, counts) = parts.entry(part.to_string()).or_insert_with(|| (0, per_flag()));
         *rows += 1;
         tally(counts, &truth, &got);
     }
@@ -476,9 +483,7 @@ fn real_recall() -> Result<(), String> {
         let about = if part == "dev" { "rules may be written from these" } else { "never read for rules: the figure for unseen real reviews" };
         println!("\nRisk flags on real reviews read blind (tests/corpus/risks_real_blind.tsv), {part} part ({rows} reviews; {about})");
         println!("{:<16} {:>8} {:>10} {:>8}", "flag", "support", "precision", "recall");
-        for (r, n) in counts {
-            println!("{:<16} {:>8} {:>10.3} {:>8.3}", r.id(), n.support(), n.precision(), n.recall());
-        }
+        flag_rows(counts);
     }
     println!("\nRisk flags on real reviews read a second time, blind (tests/corpus/risks_real_blind_second.tsv, {} rows of both parts): F1 against the stored labels", second.len());
     println!("{:<16} {:>8} {:>14} {:>12}", "flag", "support", "second reader", "classifier");
@@ -489,7 +494,7 @@ fn real_recall() -> Result<(), String> {
 }
 
 fn risks(file: &str, about: &str, listed: bool) -> Result<(), String> {
-    let mut counts: BTreeMap<Risk, LabelCounts> = Risk::ALL.iter().map(|r| (*r, LabelCounts::default())).collect();
+    let mut counts = per_flag();
     let (mut clean, mut clean_flagged) = (0, 0);
     let verbose = listed && std::env::var_os("VERBOSE").is_some();
     for line in corpus(file)?.lines().filter(|l| !l.trim().is_empty()) {
@@ -508,9 +513,7 @@ fn risks(file: &str, about: &str, listed: bool) -> Result<(), String> {
     }
     println!("\nRisk flags (tests/corpus/{file}, {about})");
     println!("{:<16} {:>8} {:>10} {:>8}   target: recall >=0.9", "flag", "support", "precision", "recall");
-    for (r, n) in &counts {
-        println!("{:<16} {:>8} {:>10.3} {:>8.3}", r.id(), n.support(), n.precision(), n.recall());
-    }
+    flag_rows(&counts);
     println!("hard negatives flagged: {clean_flagged} of {clean}");
     Ok(())
 }

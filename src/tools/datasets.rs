@@ -148,6 +148,17 @@ pub fn uci_sentences() -> Result<Dataset, String> {
 }
 
 /// Amazon aspect reviews (headphones, Kindle, SanDisk), labelled by their stars.
+/// The 15,000 one-star Grubhub app reviews, in file order (a review's
+/// reference is its place). Unlabelled for us: their machine-assigned class
+/// is not read, and their licence allows no shipped weights.
+pub fn grubhub() -> Result<Vec<Review>, String> {
+    Ok(grubhub_reviews(&read(&data_dir().join("grubhub_llm_labelled/reviews_15000_gemini_labels.csv"))?))
+}
+
+fn grubhub_reviews(text: &str) -> Vec<Review> {
+    parse_csv(text).iter().skip(1).map(|row| Review::from_text(row.get(1).cloned().unwrap_or_default())).collect()
+}
+
 pub fn amazon_aspects() -> Result<Dataset, String> {
     let mut items = Vec::new();
     for file in ["headphone100.json", "kindle100.json", "sandisk100.json"] {
@@ -213,8 +224,8 @@ impl SourceIndex {
                 out.insert(rid.to_string(), Review::from_text(sentences.join(" ")));
             }
         } else if source.starts_with("grubhub_llm_labelled/") {
-            for (i, row) in parse_csv(&text).iter().skip(1).enumerate() {
-                out.insert(i.to_string(), Review::from_text(row.get(1).cloned().unwrap_or_default()));
+            for (i, review) in grubhub_reviews(&text).into_iter().enumerate() {
+                out.insert(i.to_string(), review);
             }
         } else if source.starts_with("womens_clothing/") {
             for row in parse_csv(&text).iter().skip(1) {
