@@ -32,8 +32,7 @@ impl Hasher for FxHasher {
         // here is a call to `memcpy`, most of the cost of hashing a short word).
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let word = rest.iter().rev().fold(0u64, |word, &b| word << 8 | u64::from(b));
-            self.add(word);
+            self.add(first_byte_lowest(rest));
         }
     }
     fn write_u8(&mut self, n: u8) {
@@ -161,7 +160,14 @@ fn packed(word: &str) -> Option<u64> {
         let (first, last) = (u64::from(u32::from_le_bytes(*first)), u64::from(u32::from_le_bytes(*last)));
         return Some(first | last << (8 * (n - 4)));
     }
-    Some(bytes.iter().rev().fold(0u64, |packed, &b| packed << 8 | u64::from(b)))
+    Some(first_byte_lowest(bytes))
+}
+
+/// Up to eight bytes as one number, the first byte lowest (as
+/// `u64::from_le_bytes` of them padded with zeros), put together in a register.
+#[inline]
+fn first_byte_lowest(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0u64, |number, &b| number << 8 | u64::from(b))
 }
 
 /// FNV-1a, 64 bits: a stable hash of a name, the same in the trainer and at

@@ -13,8 +13,7 @@ use super::ReviewContext;
 use crate::error::Error;
 use crate::fast_hash::fnv1a;
 use crate::review::Review;
-use crate::taxonomy::Category;
-use crate::taxonomy::{Risk, SentimentLabel};
+use crate::taxonomy::{Category, Risk, SentimentLabel};
 
 /// A drafted reply with its own lint result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
